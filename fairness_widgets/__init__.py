@@ -1,0 +1,17 @@
+"""Jupyter widgets for fairness work on machine-learning models.
+
+>>> import fairness_widgets as fw
+>>> df = fw.datasets.load_adult()
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from fairness_widgets import compute, datasets
+from fairness_widgets.widgets import Dashboard
+
+try:
+    __version__ = version("fairness-widgets")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"
+
+__all__ = ["Dashboard", "__version__", "compute", "datasets"]

@@ -1,0 +1,120 @@
+"""Sensitive attributes as integer group codes, alone and intersected."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from fairness_widgets.compute.labels import as_column
+
+#: More levels than this is almost always an identifier, not a group.
+MAX_LEVELS = 1_000
+#: Joins attribute names and group names of an intersection.
+CROSS = " × "
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One way of splitting the rows into groups.
+
+    Attributes
+    ----------
+    name : str
+        ``"sex"``, or ``"sex × race"`` for an intersection.
+    levels : tuple of str
+        Group names; ``codes`` index into it.
+    codes : ndarray of intp
+        The group of each row.
+    """
+
+    name: str
+    levels: tuple[str, ...]
+    codes: NDArray[np.intp]
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.levels)
+
+
+def sensitive_columns(sensitive: Any) -> dict[str, pd.Series]:
+    """Normalise a Series, DataFrame, mapping or array into named columns."""
+    if isinstance(sensitive, pd.DataFrame):
+        names = [str(column) for column in sensitive.columns]
+        if len(set(names)) != len(names):
+            raise ValueError(
+                f"sensitive has duplicate column names {names}. Give each column its own name."
+            )
+        return {name: as_column(sensitive[col], name) for name, col in zip(names, sensitive.columns, strict=True)}
+    if isinstance(sensitive, Mapping):
+        return {str(name): as_column(values, str(name)) for name, values in sensitive.items()}
+    if isinstance(sensitive, pd.Series):
+        name = str(sensitive.name) if sensitive.name is not None else "sensitive"
+        return {name: as_column(sensitive, name)}
+    array = np.asarray(sensitive)
+    if array.ndim == 2:
+        return {f"sensitive_{i}": as_column(array[:, i], f"sensitive_{i}") for i in range(array.shape[1])}
+    return {"sensitive": as_column(sensitive, "sensitive")}
+
+
+def attribute_from_column(name: str, column: pd.Series) -> Attribute:
+    """Factorise one sensitive column, refusing missing values, one group or an ID column."""
+    missing = column.isna()
+    if missing.any():
+        raise ValueError(
+            f"Sensitive column {name!r} has {int(missing.sum())} missing value(s). "
+            f"Fill them with an explicit group, e.g. sensitive[{name!r}].fillna('unknown'), "
+            "so those people are counted and not silently dropped."
+        )
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # Keep the declared category order; drop categories nobody belongs to.
+        column = column.cat.remove_unused_categories()
+        codes = column.cat.codes.to_numpy().astype(np.intp)
+        levels = [str(level) for level in column.cat.categories]
+    else:
+        try:
+            raw_codes, uniques = pd.factorize(column, sort=True)
+        except TypeError:  # values of mixed types cannot be sorted
+            raw_codes, uniques = pd.factorize(column, sort=False)
+        codes = raw_codes.astype(np.intp)
+        levels = [str(level) for level in uniques]
+    if len(levels) < 2:
+        only = repr(levels[0]) if levels else "nothing"
+        raise ValueError(
+            f"Sensitive column {name!r} has a single value ({only}); comparing groups needs "
+            "at least two. Drop this column, or check that earlier filtering did not remove "
+            "the other groups."
+        )
+    if len(levels) > MAX_LEVELS:
+        raise ValueError(
+            f"Sensitive column {name!r} has {len(levels):,} distinct values (more than "
+            f"{MAX_LEVELS:,}), which looks like an identifier or a continuous value. Bin it "
+            f"into groups first, e.g. pd.cut(df[{name!r}], bins=[0, 25, 40, 60, 120])."
+        )
+    if len(set(levels)) != len(levels):
+        raise ValueError(
+            f"Sensitive column {name!r} has distinct values that print the same "
+            f"(e.g. 1 and '1'). Convert the column to one type, e.g. .astype(str)."
+        )
+    return Attribute(name=name, levels=tuple(levels), codes=codes)
+
+
+def intersect(attributes: list[Attribute]) -> Attribute:
+    """Cross attributes into one whose groups are the observed combinations."""
+    combined = np.zeros_like(attributes[0].codes)
+    for attribute in attributes:
+        combined = combined * attribute.n_groups + attribute.codes
+    observed, codes = np.unique(combined, return_inverse=True)
+    labels = []
+    for value in observed:
+        parts = []
+        for attribute in reversed(attributes):
+            value, code = divmod(int(value), attribute.n_groups)
+            parts.append(attribute.levels[code])
+        labels.append(CROSS.join(reversed(parts)))
+    name = CROSS.join(attribute.name for attribute in attributes)
+    return Attribute(name=name, levels=tuple(labels), codes=codes.astype(np.intp))

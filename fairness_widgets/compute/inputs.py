@@ -1,0 +1,103 @@
+"""Check and normalise what a user passes: labels, predictions or scores, sensitive columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fairness_widgets.compute.groups import (
+    Attribute,
+    attribute_from_column,
+    intersect,
+    sensitive_columns,
+)
+from fairness_widgets.compute.labels import as_column, binary_labels, scores
+
+
+@dataclass(frozen=True)
+class ClassifierInputs:
+    """Validated inputs of a binary classifier audit.
+
+    Attributes
+    ----------
+    y_true, y_pred : ndarray of int8
+        True and predicted labels as 0/1 (1 = the positive outcome).
+    attributes : tuple of Attribute
+        Each sensitive column alone, then (with two or more) their intersection.
+    """
+
+    y_true: NDArray[np.int8]
+    y_pred: NDArray[np.int8]
+    attributes: tuple[Attribute, ...]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.y_true)
+
+    def attribute(self, name: str) -> Attribute:
+        """Return the attribute called ``name`` or raise a ValueError listing them."""
+        for attribute in self.attributes:
+            if attribute.name == name:
+                return attribute
+        names = ", ".join(repr(a.name) for a in self.attributes)
+        raise ValueError(f"Unknown sensitive attribute {name!r}; choose one of {names}.")
+
+
+def prepare_inputs(
+    y_true: Any,
+    *,
+    y_pred: Any = None,
+    y_score: Any = None,
+    sensitive: Any,
+    threshold: float = 0.5,
+    pos_label: Any = None,
+) -> ClassifierInputs:
+    """Validate the inputs of an audit and turn them into 0/1 arrays and group codes.
+
+    Pass exactly one of ``y_pred`` (hard predictions) and ``y_score`` (scores, turned
+    into predictions by ``y_score >= threshold``). Every error names the input at fault
+    and how to fix it.
+
+    Examples
+    --------
+    >>> inputs = prepare_inputs([0, 1, 1, 0], y_pred=[0, 1, 0, 0],
+    ...                         sensitive={"sex": ["f", "f", "m", "m"]})
+    >>> [a.name for a in inputs.attributes], inputs.attributes[0].levels
+    (['sex'], ('f', 'm'))
+    """
+    if (y_pred is None) == (y_score is None):
+        raise ValueError(
+            "Pass exactly one of y_pred= (0/1 predictions) or y_score= (scores such as "
+            "predict_proba(X)[:, 1], thresholded at threshold=)."
+        )
+    columns = sensitive_columns(sensitive)
+    if not columns:
+        raise ValueError("sensitive is empty; pass at least one sensitive column, e.g. df[['sex']].")
+    prediction_name = "y_pred" if y_pred is not None else "y_score"
+    lengths = {"y_true": len(as_column(y_true, "y_true"))}
+    lengths[prediction_name] = len(as_column(y_pred if y_pred is not None else y_score, prediction_name))
+    lengths |= {f"sensitive[{name!r}]": len(column) for name, column in columns.items()}
+    if len(set(lengths.values())) > 1:
+        listing = ", ".join(f"{name} has {n:,}" for name, n in lengths.items())
+        raise ValueError(
+            f"Inputs differ in length: {listing} rows. Pass the same rows to each, "
+            "e.g. all taken from the same test DataFrame."
+        )
+    if lengths["y_true"] == 0:
+        raise ValueError("The inputs are empty (0 rows); pass at least one row per group.")
+
+    labels = binary_labels(y_true, "y_true", pos_label)
+    if y_pred is not None:
+        predictions = binary_labels(y_pred, "y_pred", pos_label)
+    else:
+        if not np.isfinite(threshold):
+            raise ValueError(f"threshold must be a finite number, got {threshold!r}.")
+        predictions = (scores(y_score) >= threshold).astype(np.int8)
+
+    attributes = [attribute_from_column(name, column) for name, column in columns.items()]
+    if len(attributes) > 1:
+        attributes.append(intersect(attributes))
+    return ClassifierInputs(y_true=labels, y_pred=predictions, attributes=tuple(attributes))

@@ -1,0 +1,126 @@
+"""Turn user-given labels, predictions and scores into checked 0/1 arrays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+
+def as_column(values: Any, name: str) -> pd.Series:
+    """Return ``values`` (list, array, Series, one-column frame) as a pandas Series.
+
+    Raises a ValueError naming ``name`` when the input is not one-dimensional.
+    """
+    if isinstance(values, pd.DataFrame):
+        if values.shape[1] != 1:
+            raise ValueError(
+                f"{name} must be one column, got a DataFrame with {values.shape[1]} columns "
+                f"({', '.join(map(str, values.columns[:5]))}). Pass a single column, "
+                f"e.g. df[{str(values.columns[0])!r}]."
+            )
+        values = values.iloc[:, 0]
+    if isinstance(values, pd.Series):
+        return values.reset_index(drop=True)
+    array = np.asarray(values)
+    if array.ndim == 2 and 1 in array.shape:
+        array = array.ravel()
+    if array.ndim != 1:
+        raise ValueError(
+            f"{name} must be one-dimensional, got an array of shape {array.shape}. "
+            "Pass one value per row."
+        )
+    return pd.Series(array, name=name)
+
+
+def _missing_message(name: str, missing: NDArray[np.bool_]) -> str:
+    positions = np.flatnonzero(missing)
+    shown = ", ".join(map(str, positions[:5])) + (", ..." if len(positions) > 5 else "")
+    return (
+        f"{name} has {len(positions)} missing value(s) (NaN/None) at row position(s) "
+        f"{shown}. Drop those rows from every input, or fill them, before auditing."
+    )
+
+
+def binary_labels(values: Any, name: str, pos_label: Any = None) -> NDArray[np.int8]:
+    """Return ``values`` as int8 0/1, where 1 means ``pos_label``.
+
+    Labels already 0/1 (or booleans) need no ``pos_label``. Any other pair of values
+    (``"<=50K"``/``">50K"``, ``"bad"``/``"good"``) needs ``pos_label`` to say which one
+    is the positive outcome: guessing would silently flip every rate.
+
+    Examples
+    --------
+    >>> binary_labels(["no", "yes", "yes"], "y_true", pos_label="yes")
+    array([0, 1, 1], dtype=int8)
+    """
+    column = as_column(values, name)
+    missing = column.isna().to_numpy()
+    if missing.any():
+        raise ValueError(_missing_message(name, missing))
+    levels = list(pd.unique(column))
+    if pos_label is not None:
+        if pos_label not in levels:
+            raise ValueError(
+                f"pos_label={pos_label!r} does not occur in {name}, whose values are "
+                f"{_preview(levels)}. Pass one of those values."
+            )
+        if len(levels) > 2:
+            raise ValueError(
+                f"{name} must be binary, but it has {len(levels)} distinct values "
+                f"({_preview(levels)}). Map it to two classes first, e.g. "
+                f"{name} == {pos_label!r}."
+            )
+        return (column == pos_label).to_numpy(dtype=np.int8)
+    if all(_is_zero_or_one(level) for level in levels):
+        return column.astype(np.int8).to_numpy()
+    if len(levels) > 2:
+        raise ValueError(
+            f"{name} must be binary (0/1), but it has {len(levels)} distinct values "
+            f"({_preview(levels)}). Map it to 0/1 first, e.g. ({name} == <positive "
+            "value>).astype(int)."
+        )
+    raise ValueError(
+        f"{name} holds the labels {_preview(levels)}, not 0/1. Say which one is the "
+        f"positive outcome with pos_label=, e.g. pos_label={levels[-1]!r}."
+    )
+
+
+def scores(values: Any, name: str = "y_score") -> NDArray[np.float64]:
+    """Return ``values`` as finite float64 scores, or raise a ValueError naming the rows."""
+    column = as_column(values, name)
+    try:
+        array = column.to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be numeric scores (e.g. predict_proba(X)[:, 1]), got values of "
+            f"type {column.dtype}. For hard 0/1 predictions pass y_pred= instead."
+        ) from None
+    missing = np.isnan(array)
+    if missing.any():
+        raise ValueError(_missing_message(name, missing))
+    infinite = np.isinf(array)
+    if infinite.any():
+        raise ValueError(
+            f"{name} has {int(infinite.sum())} infinite value(s) at row position(s) "
+            f"{', '.join(map(str, np.flatnonzero(infinite)[:5]))}. Scores must be finite; "
+            "check the model output."
+        )
+    return array
+
+
+def _is_zero_or_one(value: Any) -> bool:
+    return isinstance(value, (bool, np.bool_, int, np.integer, float, np.floating)) and (
+        value == 0 or value == 1
+    )
+
+
+def _preview(levels: list[Any]) -> str:
+    shown = ", ".join(repr(_plain(level)) for level in levels[:5])
+    return f"[{shown}{', ...' if len(levels) > 5 else ''}]"
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
