@@ -1,0 +1,265 @@
+"""group_metrics / overall_metrics agree with fairlearn and scikit-learn on real data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+import pandas as pd
+import pytest
+from fairlearn.metrics import (
+    MetricFrame,
+    count,
+    false_negative_rate,
+    false_positive_rate,
+    selection_rate,
+    true_positive_rate,
+)
+from scipy.stats import norm
+from sklearn.compose import make_column_transformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, confusion_matrix, precision_score, recall_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from fairness_widgets.compute import METRICS, group_metrics, overall_metrics, prepare_inputs
+from fairness_widgets.datasets import load_adult
+
+NUMERIC = ["age", "education_num", "capital_gain", "capital_loss", "hours_per_week"]
+CATEGORICAL = ["marital_status", "relationship", "occupation"]
+CROSS = " × "
+TOLERANCE = 1e-12
+
+
+def _base_rate(y_true: pd.Series, y_pred: np.ndarray) -> float:
+    return float(np.mean(y_true))
+
+
+#: Our metric key -> the reference implementation (fairlearn, else scikit-learn).
+REFERENCE: dict[str, Callable[..., float]] = {
+    "selection_rate": selection_rate,
+    "true_positive_rate": true_positive_rate,
+    "false_positive_rate": false_positive_rate,
+    "false_negative_rate": false_negative_rate,
+    "accuracy": accuracy_score,
+    "precision": partial(precision_score, zero_division=np.nan),
+    "count": count,
+    "base_rate": _base_rate,
+}
+
+
+@dataclass(frozen=True)
+class Audit:
+    test: pd.DataFrame
+    y_pred: np.ndarray
+    frame: pd.DataFrame
+
+
+@pytest.fixture(scope="module")
+def audit() -> Audit:
+    train, test = load_adult("train"), load_adult("test")
+    model = make_pipeline(
+        make_column_transformer(
+            (StandardScaler(), NUMERIC),
+            (OneHotEncoder(handle_unknown="ignore"), CATEGORICAL),
+        ),
+        LogisticRegression(max_iter=1_000),
+    )
+    model.fit(train[NUMERIC + CATEGORICAL], train["label"])
+    y_pred = model.predict(test[NUMERIC + CATEGORICAL])
+    # A model that predicts one class only would make the comparison weak.
+    assert 0.1 < y_pred.mean() < 0.4
+    inputs = prepare_inputs(test["label"], y_pred=y_pred, sensitive=test[["sex", "race"]])
+    return Audit(test=test, y_pred=y_pred, frame=group_metrics(inputs))
+
+
+def _ours(frame: pd.DataFrame, attribute: str, metric: str, column: str = "value") -> pd.Series:
+    rows = frame[(frame["attribute"] == attribute) & (frame["metric"] == metric)]
+    assert rows["group"].is_unique
+    return rows.set_index("group")[column]
+
+
+def _fairlearn(audit: Audit, sensitive: list[str]) -> pd.DataFrame:
+    features = audit.test[sensitive] if len(sensitive) > 1 else audit.test[sensitive[0]]
+    by_group = MetricFrame(
+        metrics=REFERENCE, y_true=audit.test["label"], y_pred=audit.y_pred, sensitive_features=features
+    ).by_group
+    if isinstance(by_group.index, pd.MultiIndex):
+        by_group.index = [CROSS.join(map(str, key)) for key in by_group.index]
+    else:
+        by_group.index = [str(key) for key in by_group.index]
+    return by_group
+
+
+@pytest.mark.parametrize(
+    ("attribute", "sensitive"),
+    [("sex", ["sex"]), ("race", ["race"]), ("sex × race", ["sex", "race"])],
+)
+@pytest.mark.parametrize("metric", list(REFERENCE))
+def test_matches_fairlearn_metric_frame(audit: Audit, attribute: str, sensitive: list[str], metric: str) -> None:
+    reference = _fairlearn(audit, sensitive)[metric].astype(float)
+    ours = _ours(audit.frame, attribute, metric)
+    assert set(ours.index) == set(reference.index)
+    ours = ours.reindex(reference.index)
+    np.testing.assert_allclose(ours.to_numpy(), reference.to_numpy(), rtol=0, atol=TOLERANCE)
+
+
+def test_intersection_has_every_observed_combination(audit: Audit) -> None:
+    observed = audit.test.groupby(["sex", "race"], observed=True).size()
+    expected = {f"{sex}{CROSS}{race}" for sex, race in observed.index}
+    groups = audit.frame.loc[audit.frame["attribute"] == "sex × race", "group"]
+    assert set(groups) == expected
+    assert len(expected) == 10
+
+
+def test_every_metric_for_every_group(audit: Audit) -> None:
+    sizes = audit.frame.groupby("attribute", sort=False).size()
+    assert sizes.to_dict() == {"sex": 2 * len(METRICS), "race": 5 * len(METRICS), "sex × race": 10 * len(METRICS)}
+    assert list(audit.frame.columns) == [
+        "attribute",
+        "group",
+        "metric",
+        "value",
+        "ci_low",
+        "ci_high",
+        "n",
+        "group_size",
+        "small",
+    ]
+
+
+@pytest.mark.parametrize(("attribute", "sensitive"), [("race", ["race"]), ("sex × race", ["sex", "race"])])
+def test_n_and_group_size(audit: Audit, attribute: str, sensitive: list[str]) -> None:
+    test = audit.test.assign(pred=audit.y_pred)
+    grouped = test.groupby(sensitive, observed=True)
+    size = grouped.size()
+    positives = grouped["label"].sum()
+    predicted = grouped["pred"].sum()
+    if len(sensitive) > 1:
+        size.index = [CROSS.join(key) for key in size.index]
+        positives.index = predicted.index = size.index
+    expected_n = {
+        "selection_rate": size,
+        "true_positive_rate": positives,
+        "false_negative_rate": positives,
+        "false_positive_rate": size - positives,
+        "accuracy": size,
+        "precision": predicted,
+        "base_rate": size,
+        "count": size,
+    }
+    for metric, expected in expected_n.items():
+        n = _ours(audit.frame, attribute, metric, "n")
+        assert n.to_dict() == {str(k): int(v) for k, v in expected.items()}, metric
+        group_size = _ours(audit.frame, attribute, metric, "group_size")
+        assert group_size.to_dict() == {str(k): int(v) for k, v in size.items()}, metric
+
+
+def test_small_flags_groups_below_min_group_size(audit: Audit) -> None:
+    inputs = prepare_inputs(audit.test["label"], y_pred=audit.y_pred, sensitive=audit.test[["sex", "race"]])
+    frame = group_metrics(inputs, ["count"], min_group_size=100)
+    cross = frame[frame["attribute"] == "sex × race"].set_index("group")
+    flagged = set(cross.index[cross["small"]])
+    assert flagged == set(cross.index[cross["group_size"] < 100])
+    assert flagged == {
+        "Female × Other",
+        "Female × Amer-Indian-Eskimo",
+        "Male × Other",
+        "Male × Amer-Indian-Eskimo",
+    }
+    # Flagged, never dropped.
+    assert len(cross) == 10
+    assert not audit.frame["small"].any()  # default 30: the smallest group has 46 people
+
+
+def _wilson(successes: np.ndarray, n: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson (1927) score interval, written out from its textbook definition."""
+    z = norm.ppf(1 - (1 - confidence) / 2)
+    p_hat = successes / n
+    centre = (p_hat + z**2 / (2 * n)) / (1 + z**2 / n)
+    margin = (z / (1 + z**2 / n)) * np.sqrt(p_hat * (1 - p_hat) / n + z**2 / (4 * n**2))
+    return centre - margin, centre + margin
+
+
+@pytest.mark.parametrize("confidence", [0.95, 0.8])
+def test_wilson_intervals_match_the_textbook_formula(audit: Audit, confidence: float) -> None:
+    inputs = prepare_inputs(audit.test["label"], y_pred=audit.y_pred, sensitive=audit.test[["sex", "race"]])
+    frame = group_metrics(inputs, confidence=confidence)
+    rates = frame[frame["metric"] != "count"]
+    assert (rates["n"] > 0).all()
+    successes = (rates["value"] * rates["n"]).round().to_numpy()
+    low, high = _wilson(successes, rates["n"].to_numpy(dtype=float), confidence)
+    np.testing.assert_allclose(rates["ci_low"].to_numpy(), low, rtol=0, atol=TOLERANCE)
+    np.testing.assert_allclose(rates["ci_high"].to_numpy(), high, rtol=0, atol=TOLERANCE)
+    assert (rates["ci_low"] <= rates["value"]).all()
+    assert (rates["value"] <= rates["ci_high"]).all()
+    assert (rates["ci_low"] < rates["ci_high"]).all()
+    counts = frame[frame["metric"] == "count"]
+    assert counts["ci_low"].isna().all()
+    assert counts["ci_high"].isna().all()
+
+
+def test_narrower_confidence_gives_narrower_intervals(audit: Audit) -> None:
+    inputs = prepare_inputs(audit.test["label"], y_pred=audit.y_pred, sensitive=audit.test["race"])
+    wide = group_metrics(inputs, ["true_positive_rate"], confidence=0.99)
+    narrow = group_metrics(inputs, ["true_positive_rate"], confidence=0.8)
+    assert ((wide["ci_high"] - wide["ci_low"]) > (narrow["ci_high"] - narrow["ci_low"])).all()
+
+
+def test_group_without_positives_has_undefined_tpr(audit: Audit) -> None:
+    test = audit.test.assign(pred=audit.y_pred)
+    # Keep every man, and only the women whose true label is negative.
+    subset = test[(test["sex"] == "Male") | (test["label"] == 0)]
+    assert subset.loc[subset["sex"] == "Female", "label"].sum() == 0
+    inputs = prepare_inputs(subset["label"], y_pred=subset["pred"], sensitive=subset["sex"])
+    frame = group_metrics(inputs).set_index(["group", "metric"])
+    for metric in ["true_positive_rate", "false_negative_rate"]:
+        female = frame.loc[("Female", metric)]
+        assert np.isnan(female["value"]), metric  # undefined, not 0
+        assert female["n"] == 0
+        assert np.isnan(female["ci_low"])
+        assert np.isnan(female["ci_high"])
+        male = frame.loc[("Male", metric)]
+        assert 0 < male["value"] < 1
+    # The women's other rates are still defined.
+    assert frame.loc[("Female", "false_positive_rate"), "value"] == pytest.approx(
+        subset.loc[subset["sex"] == "Female", "pred"].mean(), abs=TOLERANCE
+    )
+    assert frame.loc[("Female", "base_rate"), "value"] == 0.0
+
+
+def test_overall_metrics_match_scikit_learn(audit: Audit) -> None:
+    y_true, y_pred = audit.test["label"].to_numpy(), audit.y_pred
+    inputs = prepare_inputs(y_true, y_pred=y_pred, sensitive=audit.test["sex"])
+    tn, fp, fn, tp = confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()
+    expected = {
+        "selection_rate": float(np.mean(y_pred)),
+        "true_positive_rate": recall_score(y_true, y_pred),
+        "false_positive_rate": fp / (fp + tn),
+        "false_negative_rate": fn / (fn + tp),
+        "accuracy": accuracy_score(y_true, y_pred),
+        "precision": precision_score(y_true, y_pred),
+        "base_rate": float(np.mean(y_true)),
+        "count": float(len(y_true)),
+    }
+    result = overall_metrics(inputs)
+    assert set(result) == set(METRICS)
+    for key, value in expected.items():
+        assert result[key] == pytest.approx(value, rel=0, abs=TOLERANCE), key
+    # overall is not the mean of the group values: it weights people, not groups.
+    assert overall_metrics(inputs, ["count"]) == {"count": 16_281.0}
+
+
+def test_overall_undefined_rate_is_nan() -> None:
+    inputs = prepare_inputs([0, 0, 0, 0], y_pred=[0, 1, 0, 1], sensitive={"g": ["a", "a", "b", "b"]})
+    result = overall_metrics(inputs, ["true_positive_rate", "selection_rate"])
+    assert np.isnan(result["true_positive_rate"])
+    assert result["selection_rate"] == 0.5
+
+
+def test_unknown_metric_lists_the_valid_ones(audit: Audit) -> None:
+    inputs = prepare_inputs(audit.test["label"], y_pred=audit.y_pred, sensitive=audit.test["sex"])
+    with pytest.raises(ValueError, match=r"(?s)(?=.*'recall')(?=.*true_positive_rate)(?=.*selection_rate)"):
+        group_metrics(inputs, ["recall"])
