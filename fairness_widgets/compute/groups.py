@@ -46,10 +46,10 @@ def sensitive_columns(sensitive: Any) -> dict[str, pd.Series]:
     if isinstance(sensitive, pd.DataFrame):
         names = [str(column) for column in sensitive.columns]
         if len(set(names)) != len(names):
-            raise ValueError(
-                f"sensitive has duplicate column names {names}. Give each column its own name."
-            )
-        return {name: as_column(sensitive[col], name) for name, col in zip(names, sensitive.columns, strict=True)}
+            raise ValueError(f"sensitive has duplicate column names {names}. Give each column its own name.")
+        return {
+            name: as_column(sensitive[col], name) for name, col in zip(names, sensitive.columns, strict=True)
+        }
     if isinstance(sensitive, Mapping):
         return {str(name): as_column(values, str(name)) for name, values in sensitive.items()}
     if isinstance(sensitive, pd.Series):
@@ -110,10 +110,11 @@ def intersect(attributes: list[Attribute]) -> Attribute:
         combined = combined * attribute.n_groups + attribute.codes
     observed, codes = np.unique(combined, return_inverse=True)
     labels = []
-    for value in observed:
+    for combined_code in observed:
+        rest = int(combined_code)
         parts = []
         for attribute in reversed(attributes):
-            value, code = divmod(int(value), attribute.n_groups)
+            rest, code = divmod(rest, attribute.n_groups)
             parts.append(attribute.levels[code])
         labels.append(CROSS.join(reversed(parts)))
     name = CROSS.join(attribute.name for attribute in attributes)

@@ -29,8 +29,7 @@ def as_column(values: Any, name: str) -> pd.Series:
         array = array.ravel()
     if array.ndim != 1:
         raise ValueError(
-            f"{name} must be one-dimensional, got an array of shape {array.shape}. "
-            "Pass one value per row."
+            f"{name} must be one-dimensional, got an array of shape {array.shape}. Pass one value per row."
         )
     return pd.Series(array, name=name)
 
@@ -73,9 +72,9 @@ def binary_labels(values: Any, name: str, pos_label: Any = None) -> NDArray[np.i
                 f"({_preview(levels)}). Map it to two classes first, e.g. "
                 f"{name} == {pos_label!r}."
             )
-        return (column == pos_label).to_numpy(dtype=np.int8)
+        return np.asarray(column == pos_label, dtype=np.int8)
     if all(_is_zero_or_one(level) for level in levels):
-        return column.astype(np.int8).to_numpy()
+        return np.asarray(column, dtype=np.int8)
     if len(levels) > 2:
         raise ValueError(
             f"{name} must be binary (0/1), but it has {len(levels)} distinct values "
@@ -112,9 +111,7 @@ def scores(values: Any, name: str = "y_score") -> NDArray[np.float64]:
 
 
 def _is_zero_or_one(value: Any) -> bool:
-    return isinstance(value, (bool, np.bool_, int, np.integer, float, np.floating)) and (
-        value == 0 or value == 1
-    )
+    return isinstance(value, (bool, np.bool_, int, np.integer, float, np.floating)) and value in {0, 1}
 
 
 def _preview(levels: list[Any]) -> str:

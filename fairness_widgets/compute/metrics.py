@@ -134,6 +134,4 @@ def check_metric(key: str) -> Metric:
     try:
         return METRICS[key]
     except KeyError:
-        raise ValueError(
-            f"Unknown metric {key!r}; choose one of: {', '.join(METRICS)}."
-        ) from None
+        raise ValueError(f"Unknown metric {key!r}; choose one of: {', '.join(METRICS)}.") from None

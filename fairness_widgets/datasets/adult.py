@@ -97,7 +97,7 @@ def load_adult(split: Literal["train", "test"] = "train") -> pd.DataFrame:
             na_values="?",
             # The test file opens with a comment line ("|1x3 Cross validator").
             skiprows=1 if split == "test" else 0,
-            dtype={column: "int64" for column in NUMERIC_COLUMNS} | {"income": "str"},
+            dtype=dict.fromkeys(NUMERIC_COLUMNS, "int64") | {"income": "str"},
         )
     # Labels in the test file end with a period (">50K.").
     frame["income"] = frame["income"].str.rstrip(".")

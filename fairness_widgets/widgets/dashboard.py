@@ -35,7 +35,9 @@ def _tables(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
                     "small": bool(first["small"]),
                     "value": {m: _number(v) for m, v in zip(cells["metric"], cells["value"], strict=True)},
                     "ci_low": {m: _number(v) for m, v in zip(cells["metric"], cells["ci_low"], strict=True)},
-                    "ci_high": {m: _number(v) for m, v in zip(cells["metric"], cells["ci_high"], strict=True)},
+                    "ci_high": {
+                        m: _number(v) for m, v in zip(cells["metric"], cells["ci_high"], strict=True)
+                    },
                     "n": {m: int(v) for m, v in zip(cells["metric"], cells["n"], strict=True)},
                 }
             )
@@ -43,7 +45,7 @@ def _tables(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     return tables
 
 
-class Dashboard(anywidget.AnyWidget):  # type: ignore[misc]
+class Dashboard(anywidget.AnyWidget):
     """Per-group metrics of a binary classifier: a bar chart, a table, and selectors.
 
     Parameters
@@ -81,11 +83,15 @@ class Dashboard(anywidget.AnyWidget):  # type: ignore[misc]
 
     metric = traitlets.Unicode("selection_rate", help="Metric shown; the browser writes it.").tag(sync=True)
     attribute = traitlets.Unicode("", help="Sensitive attribute shown; the browser writes it.").tag(sync=True)
-    selected_group = traitlets.Unicode("", help="Highlighted group ('' for none); the browser writes it.").tag(
+    selected_group = traitlets.Unicode(
+        "", help="Highlighted group ('' for none); the browser writes it."
+    ).tag(sync=True)
+    metric_options = traitlets.List(traitlets.Dict(), help="Metrics offered: key, label, description.").tag(
         sync=True
     )
-    metric_options = traitlets.List(traitlets.Dict(), help="Metrics offered: key, label, description.").tag(sync=True)
-    tables = traitlets.Dict(help="Attribute -> one row per group with each metric and interval.").tag(sync=True)
+    tables = traitlets.Dict(help="Attribute -> one row per group with each metric and interval.").tag(
+        sync=True
+    )
     overall = traitlets.Dict(help="Metric -> value over all rows (the dashed reference line).").tag(sync=True)
     min_group_size = traitlets.Int(MIN_GROUP_SIZE, help="Groups below this size are flagged.").tag(sync=True)
 
@@ -106,7 +112,12 @@ class Dashboard(anywidget.AnyWidget):  # type: ignore[misc]
         if not isinstance(min_group_size, int) or min_group_size < 1:
             raise ValueError(f"min_group_size must be a positive integer, got {min_group_size!r}.")
         inputs = prepare_inputs(
-            y_true, y_pred=y_pred, y_score=y_score, sensitive=sensitive, threshold=threshold, pos_label=pos_label
+            y_true,
+            y_pred=y_pred,
+            y_score=y_score,
+            sensitive=sensitive,
+            threshold=threshold,
+            pos_label=pos_label,
         )
         self._inputs: ClassifierInputs = inputs
         self._frame = group_metrics(inputs, min_group_size=min_group_size)
@@ -196,7 +207,9 @@ class Dashboard(anywidget.AnyWidget):  # type: ignore[misc]
             )
             for row in self.tables[self.attribute]
         ]
-        return bar_chart_png(bars, title=self._title(), is_rate=metric.is_rate, reference=self.overall.get(metric.key))
+        return bar_chart_png(
+            bars, title=self._title(), is_rate=metric.is_rate, reference=self.overall.get(metric.key)
+        )
 
     def _static_table(self) -> str:
         header = ["Group"] + [metric.label for metric in METRICS.values()]
@@ -212,4 +225,6 @@ class Dashboard(anywidget.AnyWidget):  # type: ignore[misc]
                 else:
                     cells.append(f"{value:,.0f}")
             rows.append(cells)
-        return html_table(header, rows, caption=f"Metrics by {self.attribute} (95% intervals in the live widget)")
+        return html_table(
+            header, rows, caption=f"Metrics by {self.attribute} (95% intervals in the live widget)"
+        )

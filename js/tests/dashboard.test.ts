@@ -240,9 +240,8 @@ describe("Dashboard controls write the model", () => {
   it("clicking a table row selects its group, clicking it again clears the selection", () => {
     const { el, model } = mount();
 
-    const cell = rowFor(el, "Female").querySelector("td");
-    expect(cell).not.toBeNull();
-    click(cell ?? el);
+    // A click on a cell bubbles up to its row.
+    click(query(rowFor(el, "Female"), "td"));
 
     expect(model.sets).toEqual([{ key: "selected_group", value: "Female" }]);
     expect(model.saveCount).toBe(1);
@@ -275,6 +274,23 @@ describe("Dashboard controls write the model", () => {
     press(again, "Enter");
     expect(model.get("selected_group")).toBe("");
     expect(model.saveCount).toBe(2);
+  });
+
+  it("keeps keyboard focus on the chosen row after the redraw, and Space does not scroll", () => {
+    const { el, model } = mount();
+    const row = rowFor(el, "Male");
+    row.focus();
+
+    press(row, "Enter");
+    const redrawn = rowFor(el, "Male");
+    expect(redrawn).not.toBe(row); // the table was redrawn...
+    expect(document.activeElement).toBe(redrawn); // ...and focus followed the row
+
+    const space = new KeyboardEvent("keydown", { key: " ", bubbles: true, cancelable: true });
+    redrawn.dispatchEvent(space);
+    expect(space.defaultPrevented).toBe(true);
+    expect(model.get("selected_group")).toBe("");
+    expect(document.activeElement).toBe(rowFor(el, "Male"));
   });
 
   it("clicks outside bars and rows (title, table header) change nothing", () => {
@@ -330,6 +346,15 @@ describe("Dashboard follows changes from Python", () => {
     model.set("tables", tables);
     expect(Array.from(attributeSelect(el).options, (option) => option.value)).toEqual([SEX, SEX_RACE, "race"]);
     expect(model.saveCount).toBe(0);
+  });
+});
+
+describe("Dashboard reference line", () => {
+  it("draws the overall value for rates but not for counts, which groups cannot match", () => {
+    const { el, model } = mount();
+    expect(el.querySelectorAll("svg.fw-chart .fw-reference")).toHaveLength(1);
+    model.set("metric", "count");
+    expect(el.querySelectorAll("svg.fw-chart .fw-reference")).toHaveLength(0);
   });
 });
 

@@ -99,6 +99,15 @@ describe("labelledSelect and setChoices", () => {
   });
 });
 
+describe("setChoices titles", () => {
+  it("rebuilds the options when only a tooltip changed", () => {
+    const { select } = labelledSelect("Metric", "fw-metric-select");
+    setChoices(select, [{ value: "a", label: "Alpha", title: "old" }], "a");
+    setChoices(select, [{ value: "a", label: "Alpha", title: "new" }], "a");
+    expect(select.options[0]?.title).toBe("new");
+  });
+});
+
 describe("chartHeight", () => {
   it("grows by one bar height per bar", () => {
     expect(chartHeight(2)).toBeGreaterThan(chartHeight(1));
@@ -251,5 +260,24 @@ describe("FakeModel", () => {
     model.off();
     expect(model.liveListeners).toHaveLength(0);
     expect(model.removals).toHaveLength(2);
+  });
+});
+
+describe("drawBarChart hatching", () => {
+  it("gives each chart its own pattern id, used by its own small bars", () => {
+    const charts = [0, 1].map(() => document.createElementNS("http://www.w3.org/2000/svg", "svg"));
+    const small = { key: "g", label: "g", value: 0.4, low: 0.1, high: 0.7, small: true, selected: false, title: "g" };
+    const options = { domain: [0, 1] as [number, number], reference: null, tickFormat: String, axisLabel: "Rate" };
+    for (const chart of charts) {
+      drawBarChart(chart, [small], options);
+      drawBarChart(chart, [small], options); // a redraw keeps the chart's id
+    }
+    const ids = charts.map((chart) => chart.querySelector("pattern")?.getAttribute("id"));
+    expect(ids[0]).toBeTruthy();
+    expect(ids[0]).not.toBe(ids[1]);
+    charts.forEach((chart, index) => {
+      expect(chart.querySelectorAll("pattern")).toHaveLength(1);
+      expect(chart.querySelector(".fw-bar-hatch")?.getAttribute("fill")).toBe(`url(#${ids[index]})`);
+    });
   });
 });

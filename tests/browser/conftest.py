@@ -39,7 +39,7 @@ def chromium_or_skip() -> str:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     executable = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (only browser tests need it)
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)

@@ -40,7 +40,12 @@ def _free_port() -> int:
 
 def _isolated_env(home: Path, frontend: Frontend) -> dict[str, str]:
     env = dict(os.environ)
-    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTERLAB_WORKSPACES_DIR", "JUPYTERLAB_SETTINGS_DIR"):
+    for name in (
+        "JUPYTER_CONFIG_DIR",
+        "JUPYTER_RUNTIME_DIR",
+        "JUPYTERLAB_WORKSPACES_DIR",
+        "JUPYTERLAB_SETTINGS_DIR",
+    ):
         path = home / name.lower()
         path.mkdir(parents=True, exist_ok=True)
         env[name] = str(path)

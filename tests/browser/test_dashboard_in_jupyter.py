@@ -16,7 +16,9 @@ from tests.browser.jupyter_server import Frontend, jupyter_server
 from tests.browser.notebook_page import NotebookPage
 
 QUICKSTART = Path(__file__).resolve().parents[2] / "notebooks" / "01-quickstart.ipynb"
-PROBE = 'print("KERNEL_SEES", dashboard.metric, dashboard.attribute, dashboard.selected_group or "-", sep="|")'
+PROBE = (
+    'print("KERNEL_SEES", dashboard.metric, dashboard.attribute, dashboard.selected_group or "-", sep="|")'
+)
 SET_FROM_PYTHON = 'dashboard.metric = "true_positive_rate"\ndashboard.attribute = "sex × race"'
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

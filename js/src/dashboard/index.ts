@@ -78,7 +78,8 @@ function render({ model, el }: RenderProps<DashboardModel>): () => void {
     chart.setAttribute("height", String(chartHeight(shown.length)));
     drawBarChart(chart, shown, {
       domain: metric.is_rate ? [0, 1] : null,
-      reference: current.overall[metric.key] ?? null,
+      // The overall count is not comparable to a group's count: no reference line for it.
+      reference: metric.is_rate ? (current.overall[metric.key] ?? null) : null,
       tickFormat: (value) => formatValue(value, metric.is_rate),
       axisLabel: metric.is_rate ? `${metric.label} (bars: 95% interval; dashed line: everyone)` : metric.label,
     });
@@ -87,7 +88,14 @@ function render({ model, el }: RenderProps<DashboardModel>): () => void {
       small > 0
         ? `${small} group(s) have fewer than ${current.min_group_size} people: hatched, with wide intervals. Click a bar or row to select a group.`
         : "Click a bar or row to select a group.";
+    // Redrawing replaces the rows: give keyboard focus back to the row that had it.
+    const focusedKey = table.contains(document.activeElement)
+      ? ((document.activeElement as HTMLElement | null)?.dataset["key"] ?? null)
+      : null;
     drawGroupTable(table, tableColumns(current), tableRows(current), metric.key);
+    if (focusedKey !== null) {
+      table.querySelector<HTMLElement>(`tr[data-key="${CSS.escape(focusedKey)}"]`)?.focus();
+    }
   };
 
   const choose = (key: "metric" | "attribute", value: string): void => {
@@ -110,6 +118,9 @@ function render({ model, el }: RenderProps<DashboardModel>): () => void {
   listeners.dom(root, "click", toggleGroup);
   listeners.dom(root, "keydown", (event) => {
     if (event.key === "Enter" || event.key === " ") {
+      if (groupKeyOf(event) !== null) {
+        event.preventDefault(); // Space would scroll the page
+      }
       toggleGroup(event);
     }
   });

@@ -30,6 +30,7 @@ export interface BarChartOptions {
 export const BAR_HEIGHT = 26;
 const WIDTH = 640;
 const MARGIN = { top: 10, right: 24, bottom: 42, left: 210 };
+let chartCount = 0;
 
 /** Height in pixels of a chart with `count` bars. */
 export function chartHeight(count: number): number {
@@ -55,10 +56,14 @@ export function drawBarChart(svg: SVGSVGElement, bars: readonly Bar[], options: 
     .range([MARGIN.top, height - MARGIN.bottom])
     .padding(0.2);
 
+  // Pattern ids are page-global: each chart gets its own, so hiding one view of the
+  // widget never takes the hatching away from another.
+  svg.dataset["hatchId"] ??= `fw-hatch-${++chartCount}`;
+  const hatchId = svg.dataset["hatchId"];
   const defs = root.append("defs");
   defs
     .append("pattern")
-    .attr("id", "fw-hatch")
+    .attr("id", hatchId)
     .attr("patternUnits", "userSpaceOnUse")
     .attr("width", 6)
     .attr("height", 6)
@@ -110,7 +115,7 @@ export function drawBarChart(svg: SVGSVGElement, bars: readonly Bar[], options: 
     .attr("x", x(domain[0]))
     .attr("height", band)
     .attr("width", (bar) => Math.max(0, x(bar.value ?? 0) - x(domain[0])))
-    .attr("fill", "url(#fw-hatch)");
+    .attr("fill", `url(#${hatchId})`);
   rows
     .filter((bar) => bar.low !== null && bar.high !== null)
     .append("line")

@@ -21,8 +21,10 @@ export function labelledSelect(caption: string, className: string): { root: HTML
 
 /** Replace the options of `select` (only when they changed) and select `value`. */
 export function setChoices(select: HTMLSelectElement, choices: readonly Choice[], value: string): void {
-  const current = Array.from(select.options, (option) => `${option.value}\u0000${option.text}`).join("\u0001");
-  const wanted = choices.map((choice) => `${choice.value}\u0000${choice.label}`).join("\u0001");
+  const current = Array.from(select.options, (option) => [option.value, option.text, option.title].join("\u0000")).join(
+    "\u0001",
+  );
+  const wanted = choices.map((choice) => [choice.value, choice.label, choice.title ?? ""].join("\u0000")).join("\u0001");
   if (current !== wanted) {
     select.replaceChildren(
       ...choices.map((choice) => {
