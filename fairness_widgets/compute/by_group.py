@@ -12,7 +12,7 @@ from fairness_widgets.compute.inputs import ClassifierInputs
 from fairness_widgets.compute.intervals import wilson_interval
 from fairness_widgets.compute.metrics import METRICS, Counts, check_metric
 
-#: Groups smaller than this are flagged: their rates carry wide intervals.
+#: A rate measured on fewer people than this is flagged: its interval is wide.
 MIN_GROUP_SIZE = 30
 
 COLUMNS = ["attribute", "group", "metric", "value", "ci_low", "ci_high", "n", "group_size", "small"]
@@ -30,8 +30,9 @@ def group_metrics(
     One row per (attribute, group, metric) with ``value``, the Wilson interval
     ``ci_low``/``ci_high`` for rates, ``n`` (the people the metric is about, e.g. the
     actual positives for the true positive rate), ``group_size`` and ``small`` (True
-    when ``group_size < min_group_size``: such groups are kept and flagged, never
-    dropped). A rate whose ``n`` is 0 is NaN (undefined), not 0.
+    when ``n < min_group_size``: a true positive rate on 7 positives is flagged even in
+    a group of 119 people). Small groups are kept and flagged, never dropped. A rate
+    whose ``n`` is 0 is NaN (undefined), not 0.
 
     Examples
     --------
@@ -70,7 +71,7 @@ def group_metrics(
                         "ci_high": high,
                         "n": n,
                         "group_size": group_size,
-                        "small": group_size < min_group_size,
+                        "small": n < min_group_size,
                     }
                 )
             )

@@ -21,7 +21,7 @@ def _number(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
 
 
-def _tables(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+def _tables(frame: pd.DataFrame, min_group_size: int) -> dict[str, list[dict[str, Any]]]:
     """The tidy metric frame as one row per group, per attribute, for the browser."""
     tables: dict[str, list[dict[str, Any]]] = {}
     for attribute, rows in frame.groupby("attribute", sort=False):
@@ -32,7 +32,7 @@ def _tables(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
                 {
                     "group": str(group),
                     "size": int(first["group_size"]),
-                    "small": bool(first["small"]),
+                    "small": bool(first["group_size"] < min_group_size),
                     "value": {m: _number(v) for m, v in zip(cells["metric"], cells["value"], strict=True)},
                     "ci_low": {m: _number(v) for m, v in zip(cells["metric"], cells["ci_low"], strict=True)},
                     "ci_high": {
@@ -63,7 +63,8 @@ class Dashboard(anywidget.AnyWidget):
     pos_label : optional
         The positive label when labels are not 0/1 (e.g. ``">50K"``).
     min_group_size : int, default 30
-        Groups smaller than this are flagged (hatched) but never hidden.
+        Groups, and rates measured on fewer people than this (e.g. a true positive
+        rate on 7 positives), are flagged (hatched) but never hidden.
     metric : str, default "selection_rate"
         Metric shown first; one of :data:`fairness_widgets.compute.METRICS`.
     attribute : str, optional
@@ -126,7 +127,7 @@ class Dashboard(anywidget.AnyWidget):
                 {"key": m.key, "label": m.label, "description": m.description, "is_rate": m.is_rate}
                 for m in METRICS.values()
             ],
-            tables=_tables(self._frame),
+            tables=_tables(self._frame, min_group_size),
             overall={key: _number(value) for key, value in overall_metrics(inputs).items()},
             min_group_size=min_group_size,
             **kwargs,
@@ -203,7 +204,7 @@ class Dashboard(anywidget.AnyWidget):
                 value=row["value"][metric.key],
                 low=row["ci_low"][metric.key],
                 high=row["ci_high"][metric.key],
-                small=row["small"],
+                small=row["n"][metric.key] < self.min_group_size,
             )
             for row in self.tables[self.attribute]
         ]

@@ -359,7 +359,7 @@ describe("Dashboard reference line", () => {
 });
 
 describe("Dashboard small and undefined groups", () => {
-  it("marks small groups fw-small with (n=size) in their bar label", () => {
+  it("marks groups whose metric is measured on few people fw-small with (n=...) in their bar label", () => {
     const { el } = mount({ attribute: SEX_RACE });
 
     const small = barFor(el, SMALL_GROUP);
@@ -367,14 +367,27 @@ describe("Dashboard small and undefined groups", () => {
     expect(small.querySelectorAll(".fw-bar-hatch")).toHaveLength(1);
     expect(tickLabel(el, SMALL_GROUP)).toBe(`${SMALL_GROUP} (n=12)`);
     expect(rowFor(el, SMALL_GROUP).classList.contains("fw-small")).toBe(true);
-    expect(query(small, "title").textContent).toContain("Small group (under 30)");
+    expect(query(small, "title").textContent).toContain("Measured on fewer than 30 people");
 
     const large = barFor(el, "Male × White");
     expect(large.classList.contains("fw-small")).toBe(false);
     expect(tickLabel(el, "Male × White")).toBe("Male × White");
     expect(rowFor(el, "Male × White").classList.contains("fw-small")).toBe(false);
 
-    expect(query(el, ".fw-note").textContent).toContain("1 group(s) have fewer than 30 people");
+    expect(query(el, ".fw-note").textContent).toContain("1 group(s) have this metric measured on fewer than 30 people");
+  });
+
+  it("flags a rate measured on few people even in a large group", () => {
+    const { el, model } = mount({ attribute: SEX_RACE });
+    // 41 people, none of them actual positives: fine for the selection rate...
+    expect(barFor(el, UNDEFINED_TPR_GROUP).classList.contains("fw-small")).toBe(false);
+    expect(rowFor(el, UNDEFINED_TPR_GROUP).classList.contains("fw-small")).toBe(false);
+    // ...but its true positive rate rests on nobody.
+    model.set("metric", "true_positive_rate");
+    expect(barFor(el, UNDEFINED_TPR_GROUP).classList.contains("fw-small")).toBe(true);
+    expect(tickLabel(el, UNDEFINED_TPR_GROUP)).toBe(`${UNDEFINED_TPR_GROUP} (n=0)`);
+    const cells = Array.from(rowFor(el, UNDEFINED_TPR_GROUP).querySelectorAll("td"));
+    expect(cells.map((cell) => cell.classList.contains("fw-few"))).toEqual([false, true, false]);
   });
 
   it("shows a null rate as undefined, with no whisker and an em dash in the table", () => {

@@ -25,13 +25,7 @@ export const METRIC_OPTIONS: MetricOption[] = [
 /** [value, ci_low, ci_high, n] of one rate metric; value null when n is 0 (undefined rate). */
 type RateCell = [number | null, number | null, number | null, number];
 
-function group(
-  name: string,
-  size: number,
-  selection: RateCell,
-  truePositive: RateCell,
-  minGroupSize = 30,
-): GroupRow {
+function group(name: string, size: number, selection: RateCell, truePositive: RateCell, minGroupSize = 30): GroupRow {
   return {
     group: name,
     size,
@@ -57,10 +51,10 @@ export function tables(): Record<string, GroupRow[]> {
       group("Male", 21790, [0.2361, 0.2305, 0.2418, 21790], [0.6249, 0.6132, 0.6364, 6662]),
     ],
     [SEX_RACE]: [
-      group("Female × White", 8642, [0.0846, 0.0789, 0.0906, 8642], [0.4987, 0.4680, 0.5294, 1028]),
-      group("Female × Black", 1555, [0.0424, 0.0335, 0.0535, 1555], [0.4211, 0.3250, 0.5235, 95]),
+      group("Female × White", 8642, [0.0846, 0.0789, 0.0906, 8642], [0.4987, 0.468, 0.5294, 1028]),
+      group("Female × Black", 1555, [0.0424, 0.0335, 0.0535, 1555], [0.4211, 0.325, 0.5235, 95]),
       group(SMALL_GROUP, 12, [0.0833, 0.0149, 0.3539, 12], [0.5, 0.0945, 0.9055, 2]),
-      group("Male × White", 19174, [0.2437, 0.2377, 0.2498, 19174], [0.6283, 0.6164, 0.6400, 6166]),
+      group("Male × White", 19174, [0.2437, 0.2377, 0.2498, 19174], [0.6283, 0.6164, 0.64, 6166]),
       group(UNDEFINED_TPR_GROUP, 41, [0, 0, 0.0857, 41], [null, null, null, 0]),
     ],
   };

@@ -157,9 +157,7 @@ describe("drawBarChart", () => {
         .map((g) => g.getAttribute("data-key"));
     expect(keysWith(".fw-whisker")).toEqual(["a"]);
     expect(keysWith(".fw-undefined")).toEqual(["c"]);
-    expect(Array.from(chart.querySelectorAll(".fw-bar.fw-selected"), (g) => g.getAttribute("data-key"))).toEqual([
-      "a",
-    ]);
+    expect(Array.from(chart.querySelectorAll(".fw-bar.fw-selected"), (g) => g.getAttribute("data-key"))).toEqual(["a"]);
   });
 
   it("draws a bar longer for a larger value", () => {
@@ -189,18 +187,29 @@ describe("drawGroupTable", () => {
       { key: "m2", label: "Metric 2", title: "second" },
     ];
     const rows = [
-      { key: "g1", label: "G1", cells: { m1: { text: "1", title: "t11" }, m2: { text: "2", title: "t12" } }, selected: true, small: false },
-      { key: "g2", label: "G2", cells: { m1: { text: "3", title: "t21" } }, selected: false, small: true },
+      {
+        key: "g1",
+        label: "G1",
+        cells: { m1: { text: "1", title: "t11", few: false }, m2: { text: "2", title: "t12", few: true } },
+        selected: true,
+        small: false,
+      },
+      { key: "g2", label: "G2", cells: { m1: { text: "3", title: "t21", few: false } }, selected: false, small: true },
     ];
     drawGroupTable(table, columns, rows, "m2");
 
-    expect(Array.from(table.querySelectorAll("thead th"), (th) => th.textContent)).toEqual(["Group", "Metric 1", "Metric 2"]);
+    expect(Array.from(table.querySelectorAll("thead th"), (th) => th.textContent)).toEqual([
+      "Group",
+      "Metric 1",
+      "Metric 2",
+    ]);
     const body = Array.from(table.querySelectorAll("tbody tr"));
     expect(body.map((tr) => tr.getAttribute("data-key"))).toEqual(["g1", "g2"]);
     expect(body.map((tr) => tr.className)).toEqual(["fw-selected", "fw-small"]);
     expect(body.map((tr) => (tr as HTMLElement).tabIndex)).toEqual([0, 0]);
     expect(Array.from(body[1]?.querySelectorAll("td") ?? [], (td) => td.textContent)).toEqual(["3", ""]);
     expect(Array.from(table.querySelectorAll(".fw-active"), (cell) => cell.textContent)).toEqual(["Metric 2", "2", ""]);
+    expect(Array.from(table.querySelectorAll("td.fw-few"), (cell) => cell.textContent)).toEqual(["2"]);
 
     drawGroupTable(table, columns, rows.slice(0, 1), "m1");
     expect(table.querySelectorAll("thead")).toHaveLength(1);
@@ -238,7 +247,10 @@ describe("Listeners", () => {
 
 describe("FakeModel", () => {
   it("fires change:<key> only when the value changes, like Backbone", () => {
-    const model = new FakeModel<{ metric: string; overall: Record<string, number> }>({ metric: "a", overall: { x: 1 } });
+    const model = new FakeModel<{ metric: string; overall: Record<string, number> }>({
+      metric: "a",
+      overall: { x: 1 },
+    });
     const onMetric = vi.fn();
     const onOverall = vi.fn();
     model.on("change:metric", onMetric);

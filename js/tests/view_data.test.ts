@@ -29,7 +29,9 @@ describe("bars", () => {
       ["Female", 0.0773, 0.0724, 0.0825, false],
       ["Male", 0.2361, 0.2305, 0.2418, true],
     ]);
-    expect(shown[1]?.title).toBe("Male\nSelection rate: 23.6% [23.1%, 24.2%] (95% CI)\nn = 21,790 of 21,790 in the group");
+    expect(shown[1]?.title).toBe(
+      "Male\nSelection rate: 23.6% [23.1%, 24.2%] (95% CI)\nn = 21,790 of 21,790 in the group",
+    );
   });
 
   it("drops the interval for counts", () => {
@@ -44,12 +46,20 @@ describe("bars", () => {
   it("labels small groups with their size and keeps undefined rates null", () => {
     const shown = bars(dashboardState({ attribute: SEX_RACE, metric: "true_positive_rate" }));
     const small = shown.find((bar) => bar.key === SMALL_GROUP);
-    expect(small?.label).toBe(`${SMALL_GROUP} (n=12)`);
+    expect(small?.label).toBe(`${SMALL_GROUP} (n=2)`); // the TPR rests on its 2 actual positives
     expect(small?.small).toBe(true);
-    expect(small?.title).toContain("Small group (under 30)");
+    expect(small?.title).toContain("Measured on fewer than 30 people");
     const undefinedRate = shown.find((bar) => bar.key === UNDEFINED_TPR_GROUP);
-    expect(undefinedRate).toMatchObject({ label: UNDEFINED_TPR_GROUP, value: null, low: null, high: null, small: false });
-    expect(undefinedRate?.title).toBe(`${UNDEFINED_TPR_GROUP}\nTrue positive rate: —\nn = 0 of 41 in the group`);
+    expect(undefinedRate).toMatchObject({
+      label: `${UNDEFINED_TPR_GROUP} (n=0)`,
+      value: null,
+      low: null,
+      high: null,
+      small: true,
+    });
+    expect(undefinedRate?.title).toBe(
+      `${UNDEFINED_TPR_GROUP}\nTrue positive rate: —\nn = 0 of 41 in the group\nMeasured on fewer than 30 people: read with care.`,
+    );
   });
 });
 

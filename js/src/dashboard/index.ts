@@ -6,7 +6,7 @@ import { formatValue } from "../shared/format";
 import { drawGroupTable } from "../shared/group_table";
 import { Listeners } from "../shared/listeners";
 import type { DashboardModel } from "./model";
-import { bars, currentMetric, currentRows, tableColumns, tableRows } from "./view_data";
+import { bars, currentMetric, tableColumns, tableRows } from "./view_data";
 import "./dashboard.css";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -83,10 +83,10 @@ function render({ model, el }: RenderProps<DashboardModel>): () => void {
       tickFormat: (value) => formatValue(value, metric.is_rate),
       axisLabel: metric.is_rate ? `${metric.label} (bars: 95% interval; dashed line: everyone)` : metric.label,
     });
-    const small = currentRows(current).filter((row) => row.small).length;
+    const few = shown.filter((bar) => bar.small).length;
     note.textContent =
-      small > 0
-        ? `${small} group(s) have fewer than ${current.min_group_size} people: hatched, with wide intervals. Click a bar or row to select a group.`
+      few > 0
+        ? `${few} group(s) have this metric measured on fewer than ${current.min_group_size} people: hatched, labelled with n, read with care. Click a bar or row to select a group.`
         : "Click a bar or row to select a group.";
     // Redrawing replaces the rows: give keyboard focus back to the row that had it.
     const focusedKey = table.contains(document.activeElement)
@@ -124,7 +124,15 @@ function render({ model, el }: RenderProps<DashboardModel>): () => void {
       toggleGroup(event);
     }
   });
-  for (const trait of ["metric", "attribute", "selected_group", "metric_options", "tables", "overall", "min_group_size"]) {
+  for (const trait of [
+    "metric",
+    "attribute",
+    "selected_group",
+    "metric_options",
+    "tables",
+    "overall",
+    "min_group_size",
+  ]) {
     listeners.model(model, `change:${trait}`, redraw);
   }
   redraw();

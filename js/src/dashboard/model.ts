@@ -11,10 +11,12 @@ export interface MetricOption {
 export interface GroupRow {
   group: string;
   size: number;
+  /** The group has fewer than min_group_size people. */
   small: boolean;
   value: Record<string, number | null>;
   ci_low: Record<string, number | null>;
   ci_high: Record<string, number | null>;
+  /** People each metric is measured on (e.g. actual positives for the TPR). */
   n: Record<string, number>;
 }
 

@@ -50,7 +50,10 @@ export function drawBarChart(svg: SVGSVGElement, bars: readonly Bar[], options: 
 
   const largest = Math.max(0, ...bars.map((bar) => bar.high ?? bar.value ?? 0));
   const domain = options.domain ?? [0, largest > 0 ? largest : 1];
-  const x = scaleLinear().domain(domain).range([MARGIN.left, WIDTH - MARGIN.right]).nice();
+  const x = scaleLinear()
+    .domain(domain)
+    .range([MARGIN.left, WIDTH - MARGIN.right])
+    .nice();
   const y = scaleBand<string>()
     .domain(bars.map((bar) => bar.key))
     .range([MARGIN.top, height - MARGIN.bottom])
@@ -77,7 +80,11 @@ export function drawBarChart(svg: SVGSVGElement, bars: readonly Bar[], options: 
     .append("g")
     .attr("class", "fw-axis fw-axis-x")
     .attr("transform", `translate(0,${height - MARGIN.bottom})`)
-    .call(axisBottom(x).ticks(6).tickFormat((value) => options.tickFormat(Number(value))));
+    .call(
+      axisBottom(x)
+        .ticks(6)
+        .tickFormat((value) => options.tickFormat(Number(value))),
+    );
   root
     .append("g")
     .attr("class", "fw-axis fw-axis-y")

@@ -7,7 +7,10 @@ export interface Choice {
 }
 
 /** A `<label>` holding a caption and a `<select>`; the caller listens to the select. */
-export function labelledSelect(caption: string, className: string): { root: HTMLLabelElement; select: HTMLSelectElement } {
+export function labelledSelect(
+  caption: string,
+  className: string,
+): { root: HTMLLabelElement; select: HTMLSelectElement } {
   const root = document.createElement("label");
   root.className = "fw-control";
   const text = document.createElement("span");
@@ -24,7 +27,9 @@ export function setChoices(select: HTMLSelectElement, choices: readonly Choice[]
   const current = Array.from(select.options, (option) => [option.value, option.text, option.title].join("\u0000")).join(
     "\u0001",
   );
-  const wanted = choices.map((choice) => [choice.value, choice.label, choice.title ?? ""].join("\u0000")).join("\u0001");
+  const wanted = choices
+    .map((choice) => [choice.value, choice.label, choice.title ?? ""].join("\u0000"))
+    .join("\u0001");
   if (current !== wanted) {
     select.replaceChildren(
       ...choices.map((choice) => {

@@ -9,7 +9,8 @@ export interface TableColumn {
 export interface TableRow {
   key: string;
   label: string;
-  cells: Record<string, { text: string; title: string }>;
+  /** `few`: measured on so few people that the value is uncertain. */
+  cells: Record<string, { text: string; title: string; few: boolean }>;
   selected: boolean;
   small: boolean;
 }
@@ -51,9 +52,7 @@ export function drawGroupTable(
       const content = row.cells[column.key];
       cell.textContent = content?.text ?? "";
       cell.title = content?.title ?? "";
-      if (column.key === activeColumn) {
-        cell.className = "fw-active";
-      }
+      cell.className = [column.key === activeColumn ? "fw-active" : "", content?.few ? "fw-few" : ""].join(" ").trim();
     }
   }
   table.replaceChildren(head, body);
