@@ -237,8 +237,8 @@ def test_fico_shape(fico: pd.DataFrame) -> None:
 
 
 def test_fico_cdf_is_a_cdf(fico: pd.DataFrame) -> None:
-    for race, rows in fico.groupby("race", observed=True):
-        rows = rows.sort_values("score")
+    for race, group in fico.groupby("race", observed=True):
+        rows = group.sort_values("score")
         cdf = rows["cdf"].to_numpy()
         assert np.all(np.diff(cdf) >= 0), race
         assert cdf[-1] == pytest.approx(1.0, abs=1e-12), race
@@ -263,18 +263,10 @@ def test_fico_group_sizes(fico: pd.DataFrame) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: fico.py reads transrisk_performance_by_race_ssa.csv, which holds the *default* "
-        "(bad) rate in percent, as non_default_rate without taking 100 - value; the column "
-        "falls from ~0.99 at score 0 to ~0.01 at score 100"
-    ),
-)
 def test_fico_non_default_rate_rises_with_score(fico: pd.DataFrame) -> None:
     # TransRisk: a higher score means a better credit risk, so more people repay.
-    for race, rows in fico.groupby("race", observed=True):
-        rows = rows.sort_values("score")
+    for race, group in fico.groupby("race", observed=True):
+        rows = group.sort_values("score")
         rate = rows["non_default_rate"].to_numpy()
         assert rate[-1] > 0.95, race
         assert rate[0] < 0.2, race

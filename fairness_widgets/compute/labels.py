@@ -25,6 +25,10 @@ def as_column(values: Any, name: str) -> pd.Series:
     if isinstance(values, pd.Series):
         return values.reset_index(drop=True)
     array = np.asarray(values)
+    if not isinstance(values, np.ndarray) and array.dtype.kind in "US":
+        # A plain list mixing strings with None/NaN or numbers would become all strings
+        # ("nan", "1"), hiding missing values and merging 1 with "1": keep the objects.
+        array = np.asarray(values, dtype=object)
     if array.ndim == 2 and 1 in array.shape:
         array = array.ravel()
     if array.ndim != 1:

@@ -34,8 +34,10 @@ def load_fico() -> pd.DataFrame:
         One row per (race, score) for 198 score points 0-100 and 4 groups (792 rows):
         ``race`` (categorical), ``score``, ``cdf`` (fraction of the group at or below
         the score, 0-1), ``non_default_rate`` (fraction of the group at that score who
-        repaid, 0-1) and ``group_size`` (people of the group in the report's sample).
-        The report gives percentages; they are divided by 100 here.
+        did not default, 0-1; rises with the score) and ``group_size`` (people of the
+        group in the report's sample).
+        The report gives percentages, and default rather than non-default rates;
+        both are converted here.
 
     Examples
     --------
@@ -45,8 +47,10 @@ def load_fico() -> pd.DataFrame:
     18274
     """
     cdf = _read("transrisk_cdf_by_race_ssa.csv").melt("Score", var_name="race", value_name="cdf")
+    # The report's "performance" table is the percentage of each score band that
+    # defaulted (98.5% at score 0, under 1% at 100); Hardt et al. use 100 minus it.
     performance = _read("transrisk_performance_by_race_ssa.csv").melt(
-        "Score", var_name="race", value_name="non_default_rate"
+        "Score", var_name="race", value_name="default_rate"
     )
     totals = _read("totals.csv").drop(columns="Kind").melt(var_name="race", value_name="group_size")
     frame = cdf.merge(performance, on=["Score", "race"], validate="one_to_one").merge(
@@ -54,6 +58,7 @@ def load_fico() -> pd.DataFrame:
     )
     frame = frame.rename(columns={"Score": "score"})
     frame["race"] = pd.Categorical(frame["race"].map(GROUPS), categories=list(GROUPS.values()))
-    frame[["cdf", "non_default_rate"]] = frame[["cdf", "non_default_rate"]] / 100.0
+    frame["cdf"] = frame["cdf"] / 100.0
+    frame["non_default_rate"] = 1.0 - frame["default_rate"] / 100.0
     frame["group_size"] = frame["group_size"].astype("int64")
     return frame[["race", "score", "cdf", "non_default_rate", "group_size"]]

@@ -34,10 +34,13 @@ def bar_chart_png(bars: Sequence[StaticBar], *, title: str, is_rate: bool, refer
             axes.plot([bar.low, bar.high], [position, position], color="#222", linewidth=1.5)
     if reference is not None and math.isfinite(reference):
         axes.axvline(reference, color="#222", linestyle="--", linewidth=1)
-    axes.set_yticks(positions, [f"{bar.group} (small)" if bar.small else bar.group for bar in bars])
+    # parse_math=False: a "$" in a group name is text, not the start of a formula.
+    axes.set_yticks(
+        positions, [f"{bar.group} (small)" if bar.small else bar.group for bar in bars], parse_math=False
+    )
     if is_rate:
         axes.set_xlim(0, 1)
-    axes.set_title(title, loc="left", fontsize=11)
+    axes.set_title(title, loc="left", fontsize=11, parse_math=False)
     axes.spines[["top", "right"]].set_visible(False)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
