@@ -7,6 +7,7 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from fairness_widgets import compute, datasets
+from fairness_widgets.compute import Audit
 from fairness_widgets.widgets import Dashboard
 
 try:
@@ -14,4 +15,4 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0"
 
-__all__ = ["Dashboard", "__version__", "compute", "datasets"]
+__all__ = ["Audit", "Dashboard", "__version__", "compute", "datasets"]

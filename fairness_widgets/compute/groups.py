@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -61,27 +61,21 @@ def sensitive_columns(sensitive: Any) -> dict[str, pd.Series]:
     return {"sensitive": as_column(sensitive, "sensitive")}
 
 
-def attribute_from_column(name: str, column: pd.Series) -> Attribute:
-    """Factorise one sensitive column, refusing missing values, one group or an ID column."""
-    missing = column.isna()
-    if missing.any():
-        raise ValueError(
-            f"Sensitive column {name!r} has {int(missing.sum())} missing value(s). "
-            f"Fill them with an explicit group, e.g. sensitive[{name!r}].fillna('unknown'), "
-            "so those people are counted and not silently dropped."
-        )
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        # Keep the declared category order; drop categories nobody belongs to.
-        column = column.cat.remove_unused_categories()
-        codes = column.cat.codes.to_numpy().astype(np.intp)
-        levels = [str(level) for level in column.cat.categories]
-    else:
-        try:
-            raw_codes, uniques = pd.factorize(column, sort=True)
-        except TypeError:  # values of mixed types cannot be sorted
-            raw_codes, uniques = pd.factorize(column, sort=False)
-        codes = raw_codes.astype(np.intp)
-        levels = [str(level) for level in uniques]
+#: Name of the explicit group that holds missing values when ``missing="group"``.
+MISSING_GROUP = "(missing)"
+MissingPolicy = Literal["error", "group"]
+
+
+def missing_values_error(name: str, count: int) -> ValueError:
+    return ValueError(
+        f"Sensitive column {name!r} has {count:,} missing value(s). Fill them with an "
+        f"explicit group, e.g. df[{name!r}].fillna('unknown'), or pass missing='group' to "
+        f"count them as a group named {MISSING_GROUP!r}; they are never silently dropped."
+    )
+
+
+def check_levels(name: str, levels: list[str]) -> None:
+    """Refuse a sensitive column with one group, an identifier, or ambiguous names."""
     if len(levels) < 2:
         only = repr(levels[0]) if levels else "nothing"
         raise ValueError(
@@ -100,6 +94,29 @@ def attribute_from_column(name: str, column: pd.Series) -> Attribute:
             f"Sensitive column {name!r} has distinct values that print the same "
             f"(e.g. 1 and '1'). Convert the column to one type, e.g. .astype(str)."
         )
+
+
+def attribute_from_column(name: str, column: pd.Series, missing: MissingPolicy = "error") -> Attribute:
+    """Factorise one sensitive column into group codes (see :func:`check_levels`)."""
+    is_missing = column.isna().to_numpy()
+    if is_missing.any() and missing == "error":
+        raise missing_values_error(name, int(is_missing.sum()))
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # Keep the declared category order; drop categories nobody belongs to.
+        column = column.cat.remove_unused_categories()
+        codes = column.cat.codes.to_numpy().astype(np.intp)
+        levels = [str(level) for level in column.cat.categories]
+    else:
+        try:
+            raw_codes, uniques = pd.factorize(column, sort=True)
+        except TypeError:  # values of mixed types cannot be sorted
+            raw_codes, uniques = pd.factorize(column, sort=False)
+        codes = raw_codes.astype(np.intp)
+        levels = [str(level) for level in uniques]
+    if is_missing.any():
+        codes = np.where(is_missing, len(levels), codes)
+        levels.append(MISSING_GROUP)
+    check_levels(name, levels)
     return Attribute(name=name, levels=tuple(levels), codes=codes)
 
 

@@ -10,11 +10,11 @@ from numpy.typing import NDArray
 
 from fairness_widgets.compute.groups import (
     Attribute,
+    MissingPolicy,
     attribute_from_column,
-    intersect,
     sensitive_columns,
 )
-from fairness_widgets.compute.labels import as_column, binary_labels, scores
+from fairness_widgets.compute.labels import as_column, binary_labels, probabilities
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,20 @@ class ClassifierInputs:
     Attributes
     ----------
     y_true, y_pred : ndarray of int8
-        True and predicted labels as 0/1 (1 = the positive outcome).
+        True and predicted labels as 0/1 (1 = the positive outcome); with scores,
+        ``y_pred`` is ``y_score >= threshold``.
+    score : ndarray of float64 or None
+        Scores in [0, 1], when given.
+    threshold : float or None
+        The threshold that made ``y_pred`` from ``score``.
     attributes : tuple of Attribute
-        Each sensitive column alone, then (with two or more) their intersection.
+        Each sensitive column, factorised into group codes.
     """
 
     y_true: NDArray[np.int8]
     y_pred: NDArray[np.int8]
+    score: NDArray[np.float64] | None
+    threshold: float | None
     attributes: tuple[Attribute, ...]
 
     @property
@@ -54,19 +61,21 @@ def prepare_inputs(
     sensitive: Any,
     threshold: float = 0.5,
     pos_label: Any = None,
+    missing: MissingPolicy = "error",
 ) -> ClassifierInputs:
     """Validate the inputs of an audit and turn them into 0/1 arrays and group codes.
 
-    Pass exactly one of ``y_pred`` (hard predictions) and ``y_score`` (scores, turned
-    into predictions by ``y_score >= threshold``). Every error names the input at fault
-    and how to fix it.
+    Pass exactly one of ``y_pred`` (hard predictions) and ``y_score`` (probabilities in
+    [0, 1], turned into predictions by ``y_score >= threshold``). Missing values in a
+    sensitive column are an error, or a group of their own with ``missing="group"``.
+    Every error names the input at fault and how to fix it.
 
     Examples
     --------
     >>> inputs = prepare_inputs([0, 1, 1, 0], y_pred=[0, 1, 0, 0],
     ...                         sensitive={"sex": ["f", "f", "m", "m"]})
-    >>> [a.name for a in inputs.attributes], inputs.attributes[0].levels
-    (['sex'], ('f', 'm'))
+    >>> inputs.attributes[0].name, inputs.attributes[0].levels
+    ('sex', ('f', 'm'))
     """
     if (y_pred is None) == (y_score is None):
         raise ValueError(
@@ -89,15 +98,27 @@ def prepare_inputs(
     if lengths["y_true"] == 0:
         raise ValueError("The inputs are empty (0 rows); pass at least one row per group.")
 
+    if missing not in ("error", "group"):
+        raise ValueError(f"missing must be 'error' or 'group', got {missing!r}.")
     labels = binary_labels(y_true, "y_true", pos_label)
+    score: NDArray[np.float64] | None = None
     if y_pred is not None:
         predictions = binary_labels(y_pred, "y_pred", pos_label)
+        used_threshold = None
     else:
-        if not np.isfinite(threshold):
-            raise ValueError(f"threshold must be a finite number, got {threshold!r}.")
-        predictions = (scores(y_score) >= threshold).astype(np.int8)
+        check_threshold(threshold)
+        score = probabilities(y_score)
+        predictions = (score >= threshold).astype(np.int8)
+        used_threshold = float(threshold)
+    attributes = tuple(attribute_from_column(name, column, missing) for name, column in columns.items())
+    return ClassifierInputs(
+        y_true=labels, y_pred=predictions, score=score, threshold=used_threshold, attributes=attributes
+    )
 
-    attributes = [attribute_from_column(name, column) for name, column in columns.items()]
-    if len(attributes) > 1:
-        attributes.append(intersect(attributes))
-    return ClassifierInputs(y_true=labels, y_pred=predictions, attributes=tuple(attributes))
+
+def check_threshold(threshold: Any) -> None:
+    """Refuse a threshold that is not a finite number."""
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)):
+        raise ValueError(f"threshold must be a number, got {threshold!r}.")
+    if not np.isfinite(threshold):
+        raise ValueError(f"threshold must be a finite number, got {threshold!r}.")

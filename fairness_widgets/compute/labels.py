@@ -63,7 +63,16 @@ def binary_labels(values: Any, name: str, pos_label: Any = None) -> NDArray[np.i
     missing = column.isna().to_numpy()
     if missing.any():
         raise ValueError(_missing_message(name, missing))
-    levels = list(pd.unique(column))
+    positive = positive_levels(list(pd.unique(column)), name, pos_label)
+    return np.asarray(column.isin(positive), dtype=np.int8)
+
+
+def positive_levels(levels: list[Any], name: str, pos_label: Any = None) -> list[Any]:
+    """Which of a binary column's distinct values mean the positive outcome.
+
+    Shared by the row-level check and the engines, which check the distinct values
+    left after their group-by.
+    """
     if pos_label is not None:
         if pos_label not in levels:
             raise ValueError(
@@ -76,9 +85,9 @@ def binary_labels(values: Any, name: str, pos_label: Any = None) -> NDArray[np.i
                 f"({_preview(levels)}). Map it to two classes first, e.g. "
                 f"{name} == {pos_label!r}."
             )
-        return np.asarray(column == pos_label, dtype=np.int8)
+        return [pos_label]
     if all(_is_zero_or_one(level) for level in levels):
-        return np.asarray(column, dtype=np.int8)
+        return [level for level in levels if level == 1]
     if len(levels) > 2:
         raise ValueError(
             f"{name} must be binary (0/1), but it has {len(levels)} distinct values "
@@ -112,6 +121,24 @@ def scores(values: Any, name: str = "y_score") -> NDArray[np.float64]:
             "check the model output."
         )
     return array
+
+
+def probabilities(values: Any, name: str = "y_score") -> NDArray[np.float64]:
+    """Return finite scores in [0, 1], or raise a ValueError that says how to get them."""
+    array = scores(values, name)
+    outside = (array < 0.0) | (array > 1.0)
+    if outside.any():
+        raise outside_unit_interval(name, float(array.min()), float(array.max()), int(outside.sum()))
+    return array
+
+
+def outside_unit_interval(name: str, low: float, high: float, count: int | None = None) -> ValueError:
+    how_many = f"{count:,} value(s)" if count is not None else "values"
+    return ValueError(
+        f"{name} has {how_many} outside [0, 1] (min {low:.4g}, max {high:.4g}); it must be a "
+        "probability such as model.predict_proba(X)[:, 1]. For a decision_function, map it to "
+        "[0, 1] first (e.g. scipy.special.expit), or pass hard predictions with y_pred=."
+    )
 
 
 def _is_zero_or_one(value: Any) -> bool:

@@ -9,8 +9,8 @@ import anywidget
 import pandas as pd
 import traitlets
 
-from fairness_widgets.compute.by_group import MIN_GROUP_SIZE, group_metrics, overall_metrics
-from fairness_widgets.compute.inputs import ClassifierInputs, prepare_inputs
+from fairness_widgets.compute.audit import Audit
+from fairness_widgets.compute.by_group import MIN_GROUP_SIZE
 from fairness_widgets.compute.metrics import METRICS
 from fairness_widgets.widgets._static import bundle
 from fairness_widgets.widgets.fallback import StaticBar, bar_chart_png, html_table, png_img_tag
@@ -19,6 +19,21 @@ from fairness_widgets.widgets.fallback import StaticBar, bar_chart_png, html_tab
 def _number(value: float) -> float | None:
     """NaN (an undefined rate) travels as null: JSON has no NaN."""
     return None if math.isnan(value) else float(value)
+
+
+#: What the dashboard offers, in this order (score metrics only for audits with scores).
+DASHBOARD_METRICS = (
+    "selection_rate",
+    "true_positive_rate",
+    "false_positive_rate",
+    "false_negative_rate",
+    "accuracy",
+    "precision",
+    "base_rate",
+    "auc",
+    "ece",
+    "count",
+)
 
 
 def _tables(frame: pd.DataFrame, min_group_size: int) -> dict[str, list[dict[str, Any]]]:
@@ -48,10 +63,12 @@ def _tables(frame: pd.DataFrame, min_group_size: int) -> dict[str, list[dict[str
 class Dashboard(anywidget.AnyWidget):
     """Per-group metrics of a binary classifier: a bar chart, a table, and selectors.
 
+    Give it an :class:`~fairness_widgets.Audit`, or the audit's inputs directly.
+
     Parameters
     ----------
-    y_true : array-like
-        True labels, 0/1 (or two values with ``pos_label``).
+    audit_or_y_true : Audit or array-like
+        An audit, or the true labels: 0/1 (or two values with ``pos_label``).
     y_pred : array-like, optional
         Predicted labels. Pass this or ``y_score``.
     y_score : array-like, optional
@@ -77,6 +94,9 @@ class Dashboard(anywidget.AnyWidget):
     >>> dash = fw.Dashboard(df["label"], y_pred=df["age"] > 40, sensitive=df[["sex", "race"]])
     >>> dash.metric, dash.attribute
     ('selection_rate', 'sex')
+    >>> audit = fw.Audit(df["label"], y_pred=df["age"] > 40, sensitive=df[["sex", "race"]])
+    >>> list(fw.Dashboard(audit).tables)
+    ['sex', 'race', 'sex × race']
     """
 
     _esm = bundle("dashboard", "js")
@@ -98,11 +118,11 @@ class Dashboard(anywidget.AnyWidget):
 
     def __init__(
         self,
-        y_true: Any,
+        audit_or_y_true: Any,
         *,
         y_pred: Any = None,
         y_score: Any = None,
-        sensitive: Any,
+        sensitive: Any = None,
         threshold: float = 0.5,
         pos_label: Any = None,
         min_group_size: int = MIN_GROUP_SIZE,
@@ -110,31 +130,41 @@ class Dashboard(anywidget.AnyWidget):
         attribute: str | None = None,
         **kwargs: Any,
     ) -> None:
-        if not isinstance(min_group_size, int) or min_group_size < 1:
-            raise ValueError(f"min_group_size must be a positive integer, got {min_group_size!r}.")
-        inputs = prepare_inputs(
-            y_true,
-            y_pred=y_pred,
-            y_score=y_score,
-            sensitive=sensitive,
-            threshold=threshold,
-            pos_label=pos_label,
-        )
-        self._inputs: ClassifierInputs = inputs
-        self._frame = group_metrics(inputs, min_group_size=min_group_size)
+        if isinstance(audit_or_y_true, Audit):
+            audit = audit_or_y_true
+        else:
+            if sensitive is None:
+                raise ValueError("Pass an Audit, or y_true with sensitive= (and y_pred= or y_score=).")
+            audit = Audit(
+                audit_or_y_true,
+                y_pred=y_pred,
+                y_score=y_score,
+                sensitive=sensitive,
+                threshold=threshold,
+                pos_label=pos_label,
+                min_group_size=min_group_size,
+            )
+        self.audit = audit
+        shown = [key for key in DASHBOARD_METRICS if key in audit.metrics]
+        self._frame = audit.by_group(shown)
         super().__init__(
             metric_options=[
-                {"key": m.key, "label": m.label, "description": m.description, "is_rate": m.is_rate}
-                for m in METRICS.values()
+                {
+                    "key": key,
+                    "label": METRICS[key].label,
+                    "description": METRICS[key].description,
+                    "is_rate": METRICS[key].is_rate,
+                }
+                for key in shown
             ],
-            tables=_tables(self._frame, min_group_size),
-            overall={key: _number(value) for key, value in overall_metrics(inputs).items()},
-            min_group_size=min_group_size,
+            tables=_tables(self._frame, audit.min_group_size),
+            overall={key: _number(value) for key, value in audit.overall(shown).items()},
+            min_group_size=audit.min_group_size,
             **kwargs,
         )
         # Set after the data so the validators below can check against it.
         self.metric = metric
-        self.attribute = attribute if attribute is not None else inputs.attributes[0].name
+        self.attribute = attribute if attribute is not None else audit.views[0].name
 
     def by_group(self) -> pd.DataFrame:
         """The tidy table behind the widget: attribute, group, metric, value, interval, n."""
@@ -143,8 +173,9 @@ class Dashboard(anywidget.AnyWidget):
     @traitlets.validate("metric")
     def _check_metric(self, proposal: dict[str, Any]) -> str:
         value = str(proposal["value"])
-        if value not in METRICS:
-            raise traitlets.TraitError(f"Unknown metric {value!r}; choose one of: {', '.join(METRICS)}.")
+        offered = [option["key"] for option in self.metric_options]
+        if value not in offered:
+            raise traitlets.TraitError(f"Unknown metric {value!r}; choose one of: {', '.join(offered)}.")
         return value
 
     @traitlets.validate("attribute")
@@ -174,7 +205,7 @@ class Dashboard(anywidget.AnyWidget):
     def __repr__(self) -> str:
         return (
             f"Dashboard(metric={self.metric!r}, attribute={self.attribute!r}, "
-            f"selected_group={self.selected_group!r}, rows={self._inputs.n_rows:,})"
+            f"selected_group={self.selected_group!r}, rows={self.audit.cells.n_rows:,})"
         )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -213,11 +244,12 @@ class Dashboard(anywidget.AnyWidget):
         )
 
     def _static_table(self) -> str:
-        header = ["Group"] + [metric.label for metric in METRICS.values()]
+        shown = [METRICS[option["key"]] for option in self.metric_options]
+        header = ["Group"] + [metric.label for metric in shown]
         rows = []
         for row in self.tables[self.attribute]:
             cells = [row["group"]]
-            for metric in METRICS.values():
+            for metric in shown:
                 value = row["value"][metric.key]
                 if value is None:
                     cells.append("—")

@@ -1,0 +1,327 @@
+"""The Audit: one pass over the rows, then every group metric, disparity and interval."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from fairness_widgets.compute.by_group import MIN_GROUP_SIZE, group_table
+from fairness_widgets.compute.cells import DEFAULT_RESOLUTION, Cells
+from fairness_widgets.compute.cells_from_arrays import cells_from_inputs
+from fairness_widgets.compute.disparities import disparity_table
+from fairness_widgets.compute.groups import Attribute, MissingPolicy
+from fairness_widgets.compute.inputs import prepare_inputs
+from fairness_widgets.compute.metrics import COUNT_METRICS, METRICS, check_metric
+from fairness_widgets.compute.score_metrics import CALIBRATION_BINS, calibration_table
+from fairness_widgets.compute.views import all_views, find_view
+
+#: Metrics of ``by_group()`` when none are named.
+DEFAULT_METRICS = (
+    "count",
+    "selection_rate",
+    "true_positive_rate",
+    "false_positive_rate",
+    "accuracy",
+    "precision",
+)
+
+
+class Audit:
+    """Group and intersectional fairness metrics of a binary classifier.
+
+    Build it from arrays (this constructor) or from a table's columns
+    (:meth:`from_frame`, which accepts pandas, polars, pyarrow, DuckDB, Dask and Spark).
+    The rows are read once into per-group counts (:class:`~fairness_widgets.compute.cells.Cells`);
+    every table below, at any threshold, is computed from those counts.
+
+    Parameters
+    ----------
+    y_true : array-like
+        True labels, 0/1 (or two values with ``pos_label``).
+    y_pred, y_score : array-like
+        Hard predictions, or probabilities in [0, 1]; pass exactly one.
+    sensitive : Series, DataFrame, dict or array
+        One or more sensitive columns. Groups are each column alone and every
+        intersection of columns.
+    threshold : float, default 0.5
+        Decision threshold for ``y_score`` (predicted positive where ``>=``).
+    pos_label : optional
+        The positive label when labels are not 0/1.
+    missing : {"error", "group"}, default "error"
+        Missing sensitive values raise, or form a group named ``"(missing)"``.
+    resolution : float or None, default 1e-4
+        Score bin width: other thresholds, AUC and calibration are exact up to it (the
+        audit threshold is always exact). None keeps every distinct score (exact, costs
+        one sort of the scores).
+    min_group_size : int, default 30
+        Metrics measured on fewer people are flagged ``small`` (never dropped).
+
+    Examples
+    --------
+    >>> import fairness_widgets as fw
+    >>> df = fw.datasets.load_adult("test")
+    >>> audit = fw.Audit(df["label"], y_pred=df["education_num"] >= 13, sensitive=df[["sex", "race"]])
+    >>> audit
+    Audit(16,281 rows; sensitive: sex (2 groups), race (5 groups); 3 views, 17 groups; hard predictions)
+    >>> table = audit.by_group(["selection_rate"], attributes=["sex"])
+    >>> table[["group", "value", "n"]].round(3)
+        group  value      n
+    0  Female  0.228   5421
+    1    Male  0.259  10860
+    """
+
+    def __init__(
+        self,
+        y_true: Any,
+        *,
+        y_pred: Any = None,
+        y_score: Any = None,
+        sensitive: Any,
+        threshold: float = 0.5,
+        pos_label: Any = None,
+        missing: MissingPolicy = "error",
+        resolution: float | None = DEFAULT_RESOLUTION,
+        min_group_size: int = MIN_GROUP_SIZE,
+    ) -> None:
+        check_resolution(resolution)
+        inputs = prepare_inputs(
+            y_true,
+            y_pred=y_pred,
+            y_score=y_score,
+            sensitive=sensitive,
+            threshold=threshold,
+            pos_label=pos_label,
+            missing=missing,
+        )
+        self._init(cells_from_inputs(inputs, resolution), min_group_size)
+
+    def _init(self, cells: Cells, min_group_size: int) -> None:
+        if isinstance(min_group_size, bool) or not isinstance(min_group_size, int) or min_group_size < 1:
+            raise ValueError(f"min_group_size must be a positive integer, got {min_group_size!r}.")
+        self.cells = cells
+        self.min_group_size = min_group_size
+
+    @classmethod
+    def from_cells(cls, cells: Cells, *, min_group_size: int = MIN_GROUP_SIZE) -> Audit:
+        """An audit of counts computed elsewhere (an engine, a saved file)."""
+        audit = cls.__new__(cls)
+        audit._init(cells, min_group_size)
+        return audit
+
+    @classmethod
+    def from_frame(
+        cls,
+        data: Any,
+        *,
+        y_true: str,
+        y_pred: str | None = None,
+        y_score: str | None = None,
+        sensitive: Sequence[str],
+        threshold: float = 0.5,
+        pos_label: Any = None,
+        missing: MissingPolicy = "error",
+        resolution: float | None = DEFAULT_RESOLUTION,
+        min_group_size: int = MIN_GROUP_SIZE,
+    ) -> Audit:
+        """Audit columns of a table: pandas, polars, pyarrow, DuckDB, Dask or PySpark.
+
+        The rows are aggregated where they live (one group-by through narwhals, or
+        numpy for in-memory pandas); only the small count table reaches Python.
+
+        Examples
+        --------
+        >>> import fairness_widgets as fw
+        >>> df = fw.datasets.load_german()
+        >>> df["approved"] = (df["credit_amount"] < 4000).astype(int)
+        >>> fw.Audit.from_frame(df, y_true="label", y_pred="approved", sensitive=["sex"]).cells.n_rows
+        1000
+        """
+        from fairness_widgets.compute.engines import cells_from_frame  # noqa: PLC0415 (narwhals on demand)
+
+        check_resolution(resolution)
+        cells = cells_from_frame(
+            data,
+            y_true=y_true,
+            y_pred=y_pred,
+            y_score=y_score,
+            sensitive=list(sensitive) if not isinstance(sensitive, str) else [sensitive],
+            threshold=threshold,
+            pos_label=pos_label,
+            missing=missing,
+            resolution=resolution,
+        )
+        return cls.from_cells(cells, min_group_size=min_group_size)
+
+    @cached_property
+    def views(self) -> list[Attribute]:
+        """Each sensitive column alone, then every intersection of them."""
+        return all_views(self.cells)
+
+    def _views(self, attributes: Sequence[str] | str | None) -> list[Attribute]:
+        if attributes is None:
+            return self.views
+        if isinstance(attributes, str):
+            attributes = [attributes]
+        return [find_view(self.views, name) for name in attributes]
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """Metrics this audit can compute (score metrics need ``y_score``)."""
+        return tuple(METRICS) if self.cells.has_scores else COUNT_METRICS
+
+    def _check_metrics(self, metrics: Sequence[str] | str | None) -> list[str]:
+        if metrics is None:
+            return [m for m in DEFAULT_METRICS if m in self.metrics]
+        if isinstance(metrics, str):
+            metrics = [metrics]
+        for key in metrics:
+            check_metric(key)
+            if key not in self.metrics:
+                raise ValueError(
+                    f"Metric {key!r} needs scores, and this audit was given hard predictions. "
+                    "Build the audit with y_score= to compute it."
+                )
+        return list(metrics)
+
+    def by_group(
+        self,
+        metrics: Sequence[str] | str | None = None,
+        *,
+        attributes: Sequence[str] | str | None = None,
+        threshold: float | None = None,
+        confidence: float = 0.95,
+        n_boot: int = 1_000,
+        seed: int | None = 0,
+    ) -> pd.DataFrame:
+        """Each metric for each group, with a confidence interval.
+
+        Parameters
+        ----------
+        metrics : list of str, optional
+            Keys of :data:`~fairness_widgets.compute.metrics.METRICS` (default: count,
+            selection rate, true and false positive rates, accuracy, precision).
+        attributes : list of str, optional
+            Views to include, e.g. ``["sex", "sex × race"]`` (default: all).
+        threshold : float, optional
+            Evaluate at another threshold than the audit's, without reading rows again.
+        confidence : float, default 0.95
+            Level of the intervals: Wilson for rates, percentile bootstrap of the counts
+            (``n_boot`` replicates, ``seed``) for F1 and balanced accuracy; none for
+            counts, AUC and calibration error.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (attribute, group, metric): ``value``, ``ci_low``, ``ci_high``,
+            ``n`` (people the metric is measured on), ``group_size``, ``small``
+            (``n < min_group_size``). Undefined values (no one to measure) are NaN.
+        """
+        return group_table(
+            self.cells,
+            self._views(attributes),
+            [METRICS[key] for key in self._check_metrics(metrics)],
+            threshold=threshold,
+            min_group_size=self.min_group_size,
+            confidence=confidence,
+            n_boot=n_boot,
+            seed=seed,
+        )
+
+    def overall(
+        self, metrics: Sequence[str] | str | None = None, *, threshold: float | None = None
+    ) -> pd.Series:
+        """Each metric over all rows together."""
+        everyone = Attribute("overall", ("all",), self.views[0].codes * 0)
+        table = group_table(
+            self.cells,
+            [everyone],
+            [METRICS[key] for key in self._check_metrics(metrics)],
+            threshold=threshold,
+            min_group_size=self.min_group_size,
+        )
+        return table.set_index("metric")["value"]
+
+    def disparities(
+        self,
+        *,
+        attributes: Sequence[str] | str | None = None,
+        reference: Mapping[str, str] | None = None,
+        threshold: float | None = None,
+        confidence: float = 0.95,
+        n_boot: int = 1_000,
+        seed: int | None = 0,
+    ) -> pd.DataFrame:
+        """Disparity measures per attribute, with bootstrap intervals and p-values.
+
+        Between groups (fairlearn's definitions): demographic parity, equal opportunity,
+        predictive parity and accuracy differences and ratios, equalized odds difference
+        and ratio, between-group generalized entropy. Against a reference group (aif360's
+        definitions, the others pooled): statistical parity difference, disparate impact
+        ratio, equal opportunity difference, average odds difference. The four-fifths rule
+        is flagged. For the finest intersection, the largest gap between subgroups that are
+        large enough; for all rows, the generalized entropy and Theil indexes.
+
+        Parameters
+        ----------
+        reference : dict, optional
+            Reference ("privileged") group per sensitive column, e.g.
+            ``{"sex": "Male", "race": "White"}``; intersections use the crossed reference.
+            Default: the largest group of each view.
+        confidence, n_boot, seed
+            Percentile bootstrap of the per-group counts: seeded and reproducible.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``attribute, measure, versus, value, ci_low, ci_high, p_value, lowest_group,
+            highest_group, flag, definition``. ``p_value`` tests "no difference" (chi-square
+            across groups; Bonferroni where two rates are combined).
+        """
+        return disparity_table(
+            self.cells,
+            self._views(attributes),
+            threshold=threshold,
+            reference=reference,
+            min_group_size=self.min_group_size,
+            confidence=confidence,
+            n_boot=n_boot,
+            seed=seed,
+        )
+
+    def calibration(
+        self, attributes: Sequence[str] | str | None = None, *, n_bins: int = CALIBRATION_BINS
+    ) -> pd.DataFrame:
+        """Reliability table per group: mean score and observed rate in each score bin."""
+        return pd.concat(
+            [calibration_table(view, self.cells, n_bins) for view in self._views(attributes)],
+            ignore_index=True,
+        )
+
+    def __repr__(self) -> str:
+        cells = self.cells
+        columns = ", ".join(
+            f"{name} ({len(levels)} groups)" for name, levels in zip(cells.names, cells.levels, strict=True)
+        )
+        if cells.score is None:
+            scores = "hard predictions"
+        elif cells.resolution is None:
+            scores = f"scores exact, threshold {cells.threshold:g}"
+        else:
+            scores = f"scores binned at {cells.resolution:g}, threshold {cells.threshold:g}"
+        groups = sum(view.n_groups for view in self.views)
+        views = f"{len(self.views)} views, {groups} groups"
+        return f"Audit({cells.n_rows:,} rows; sensitive: {columns}; {views}; {scores})"
+
+
+def check_resolution(resolution: float | None) -> None:
+    """Refuse a score resolution that is not None or a number in (0, 0.5]."""
+    if resolution is None:
+        return
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, float)) or not 0 < resolution <= 0.5:
+        raise ValueError(
+            "resolution must be None (exact scores) or a bin width in (0, 0.5], e.g. 1e-4; "
+            f"got {resolution!r}."
+        )

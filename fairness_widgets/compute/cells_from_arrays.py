@@ -1,0 +1,81 @@
+"""The in-memory row pass (numpy / pandas inputs): one ``np.bincount`` into :class:`Cells`."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fairness_widgets.compute.cells import Cells
+from fairness_widgets.compute.inputs import ClassifierInputs
+
+#: Above this many possible keys a dense bincount would waste memory: sort instead.
+DENSE_KEYS = 50_000_000
+
+
+def score_levels(
+    score: NDArray[np.float64], resolution: float | None
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """Map each score to a level: exact distinct scores, or bins of width ``resolution``.
+
+    Returns the level index of each row and the score of each level (exact score, or the
+    bin's lower edge).
+    """
+    if resolution is None:
+        values, index = np.unique(score, return_inverse=True)
+        return index.astype(np.intp), values.astype(np.float64)
+    n_bins = int(np.floor(1.0 / resolution)) + 1
+    index = np.minimum(np.floor(score / resolution).astype(np.intp), n_bins - 1)
+    return index, np.arange(n_bins, dtype=np.float64) * resolution
+
+
+def cells_from_inputs(inputs: ClassifierInputs, resolution: float | None) -> Cells:
+    """Count rows per (group of every sensitive column, y_true, y_pred, score level)."""
+    # Mixed-radix key over the sensitive columns, then label, prediction and score level.
+    key = np.zeros(len(inputs.y_true), dtype=np.int64)
+    for attribute in inputs.attributes:
+        key *= attribute.n_groups
+        key += attribute.codes
+    key = key * 4 + 2 * inputs.y_true.astype(np.int64) + inputs.y_pred
+    n_levels = 1
+    level_scores: NDArray[np.float64] | None = None
+    if inputs.score is not None:
+        level_index, level_scores = score_levels(inputs.score, resolution)
+        n_levels = len(level_scores)
+        key = key * n_levels + level_index
+    n_groups = int(np.prod([a.n_groups for a in inputs.attributes], dtype=np.float64))
+    n_keys = n_groups * 4 * n_levels
+
+    if n_keys <= DENSE_KEYS:
+        count = np.bincount(key, minlength=n_keys)
+        used = np.flatnonzero(count)
+        count = count[used]
+        score_sum = (
+            None if inputs.score is None else np.bincount(key, inputs.score, n_keys)[used].astype(np.float64)
+        )
+    else:
+        used, inverse, count = np.unique(key, return_inverse=True, return_counts=True)
+        score_sum = (
+            None if inputs.score is None else np.bincount(inverse, inputs.score, len(used)).astype(np.float64)
+        )
+
+    rest = used.astype(np.int64)
+    score = None
+    if level_scores is not None:
+        rest, level = np.divmod(rest, n_levels)
+        score = level_scores[level]
+    rest, cell = np.divmod(rest, 4)
+    codes = np.empty((len(used), len(inputs.attributes)), dtype=np.intp)
+    for column in range(len(inputs.attributes) - 1, -1, -1):
+        rest, codes[:, column] = np.divmod(rest, inputs.attributes[column].n_groups)
+    return Cells(
+        names=tuple(a.name for a in inputs.attributes),
+        levels=tuple(a.levels for a in inputs.attributes),
+        codes=codes,
+        y_true=(cell // 2).astype(np.int8),
+        y_pred=(cell % 2).astype(np.int8),
+        score=score,
+        score_sum=score_sum,
+        count=count.astype(np.int64),
+        threshold=inputs.threshold,
+        resolution=resolution if inputs.score is not None else None,
+    )
