@@ -13,9 +13,11 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from fairness_widgets.compute.counts import CELLS
 
 Array = NDArray[np.int64]
+
+#: Order of the four confusion counts along the last axis of every count array.
+CELLS = ("tn", "fp", "fn", "tp")
 
 
 class Counts(NamedTuple):
