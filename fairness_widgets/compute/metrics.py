@@ -13,7 +13,6 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-
 Array = NDArray[np.int64]
 
 #: Order of the four confusion counts along the last axis of every count array.
