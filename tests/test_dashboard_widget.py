@@ -15,12 +15,16 @@ import pytest
 import traitlets
 
 import fairness_widgets as fw
-from fairness_widgets.compute import METRICS, overall_metrics, prepare_inputs
+from fairness_widgets.compute import METRICS
+from fairness_widgets.compute.metrics import COUNT_METRICS
 from fairness_widgets.datasets import load_adult
+from fairness_widgets.widgets.dashboard import DASHBOARD_METRICS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ROW_DICTS = ("value", "ci_low", "ci_high", "n")
+#: What a dashboard of hard predictions offers: no AUC or calibration error.
+OFFERED = [key for key in DASHBOARD_METRICS if key in COUNT_METRICS]
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +38,12 @@ def y_pred(adult_test: pd.DataFrame) -> pd.Series:
     return ((adult_test["age"] > 40) & (adult_test["race"] != "Other")).astype(int)
 
 
-@pytest.fixture
-def dash(adult_test: pd.DataFrame, y_pred: pd.Series) -> fw.Dashboard:
-    return fw.Dashboard(adult_test["label"], y_pred=y_pred, sensitive=adult_test[["sex", "race"]])
+@pytest.fixture(params=["arrays", "audit"])
+def dash(request: pytest.FixtureRequest, adult_test: pd.DataFrame, y_pred: pd.Series) -> fw.Dashboard:
+    """The same dashboard, given the arrays or an Audit of them."""
+    if request.param == "arrays":
+        return fw.Dashboard(adult_test["label"], y_pred=y_pred, sensitive=adult_test[["sex", "race"]])
+    return fw.Dashboard(fw.Audit(adult_test["label"], y_pred=y_pred, sensitive=adult_test[["sex", "race"]]))
 
 
 def _row(widget: fw.Dashboard, attribute: str, group: str) -> dict[str, Any]:
@@ -62,7 +69,8 @@ def test_defaults(dash: fw.Dashboard) -> None:
     assert dash.attribute == "sex"
     assert dash.selected_group == ""
     assert dash.min_group_size == 30
-    assert [option["key"] for option in dash.metric_options] == list(METRICS)
+    assert [option["key"] for option in dash.metric_options] == OFFERED
+    assert set(OFFERED) == set(DASHBOARD_METRICS) - {"auc", "ece"}
 
 
 def test_tables_have_one_entry_per_attribute(dash: fw.Dashboard) -> None:
@@ -89,7 +97,7 @@ def test_table_rows_have_size_small_and_metric_dicts(dash: fw.Dashboard, adult_t
             assert row["small"] == (row["size"] < 30)
             for key in ROW_DICTS:
                 assert isinstance(row[key], dict), (attribute, key)
-                assert set(row[key]) == set(METRICS), (attribute, key)
+                assert set(row[key]) == set(OFFERED), (attribute, key)
             assert all(isinstance(n, int) for n in row["n"].values())
             assert row["value"]["count"] == row["size"]
     for row in dash.tables["race"]:
@@ -99,7 +107,7 @@ def test_table_rows_have_size_small_and_metric_dicts(dash: fw.Dashboard, adult_t
 def test_table_values_are_the_by_group_values(dash: fw.Dashboard) -> None:
     frame = dash.by_group().set_index(["attribute", "group", "metric"])
     row = _row(dash, "sex × race", "Male × Black")
-    for metric in METRICS:
+    for metric in OFFERED:
         expected = frame.loc[("sex × race", "Male × Black", metric)]
         assert row["value"][metric] == expected["value"]
         assert row["n"][metric] == expected["n"]
@@ -126,12 +134,14 @@ def test_nan_travels_as_none(dash: fw.Dashboard) -> None:
     assert white["value"]["precision"] is not None
 
 
-def test_overall_is_overall_metrics(dash: fw.Dashboard, adult_test: pd.DataFrame, y_pred: pd.Series) -> None:
-    expected = overall_metrics(
-        prepare_inputs(adult_test["label"], y_pred=y_pred, sensitive=adult_test["sex"])
-    )
-    assert dash.overall == expected
+def test_overall_is_the_audits_overall(
+    dash: fw.Dashboard, adult_test: pd.DataFrame, y_pred: pd.Series
+) -> None:
+    expected = fw.Audit(adult_test["label"], y_pred=y_pred, sensitive=adult_test["sex"]).overall(OFFERED)
+    assert list(dash.overall) == OFFERED
+    assert dash.overall == pytest.approx(expected.to_dict(), rel=0, abs=1e-15)
     assert dash.overall["count"] == 16_281
+    assert dash.overall["selection_rate"] == y_pred.mean()
 
 
 # --- state from the browser -------------------------------------------------------------
@@ -145,7 +155,7 @@ def test_browser_can_change_the_metric(dash: fw.Dashboard) -> None:
 
 def test_unknown_metric_from_the_browser_is_refused(dash: fw.Dashboard) -> None:
     dash.set_state({"metric": "accuracy"})
-    listing = ", ".join(METRICS)
+    listing = ", ".join(OFFERED)
     with pytest.raises(traitlets.TraitError, match=re.escape(f"'nonsense'; choose one of: {listing}")):
         dash.set_state({"metric": "nonsense"})
     assert dash.metric == "accuracy"
@@ -286,7 +296,8 @@ def test_by_group_returns_a_copy(dash: fw.Dashboard) -> None:
 def test_by_group_is_the_tidy_table(dash: fw.Dashboard) -> None:
     frame = dash.by_group()
     assert list(frame.columns[:3]) == ["attribute", "group", "metric"]
-    assert len(frame) == (2 + 5 + 10) * len(METRICS)
+    assert len(frame) == (2 + 5 + 10) * len(OFFERED)
+    assert list(frame["metric"].unique()) == OFFERED
     undefined = frame[np.isnan(frame["value"])]
     assert set(undefined["metric"]) == {"precision"}
     assert set(undefined["group"]) == {"Other", "Female × Other", "Male × Other"}
@@ -296,3 +307,61 @@ def test_repr_is_readable(dash: fw.Dashboard) -> None:
     assert repr(dash) == "Dashboard(metric='selection_rate', attribute='sex', selected_group='', rows=16,281)"
     dash.set_state({"metric": "accuracy", "attribute": "race", "selected_group": "Black"})
     assert repr(dash) == "Dashboard(metric='accuracy', attribute='race', selected_group='Black', rows=16,281)"
+
+
+# --- built from an Audit, or from scores --------------------------------------------------
+
+
+def test_dashboard_of_an_audit_equals_dashboard_of_its_arrays(
+    adult_test: pd.DataFrame, y_pred: pd.Series
+) -> None:
+    sensitive = adult_test[["sex", "race"]]
+    audit = fw.Audit(adult_test["label"], y_pred=y_pred, sensitive=sensitive, min_group_size=50)
+    from_audit = fw.Dashboard(audit)
+    from_arrays = fw.Dashboard(adult_test["label"], y_pred=y_pred, sensitive=sensitive, min_group_size=50)
+    assert from_audit.audit is audit
+    for key in ("tables", "overall", "metric_options", "min_group_size"):
+        assert json.dumps(getattr(from_audit, key)) == json.dumps(getattr(from_arrays, key)), key
+    assert from_audit.min_group_size == 50
+    sizes = {row["group"]: row for row in from_audit.tables["sex × race"]}
+    assert sizes["Female × Other"]["size"] == 46
+    assert sizes["Female × Other"]["small"]  # 46 < 50, not flagged at the default 30
+    pd.testing.assert_frame_equal(from_audit.by_group(), audit.by_group(OFFERED))
+
+
+@pytest.fixture(scope="module")
+def scored(adult_test: pd.DataFrame) -> fw.Dashboard:
+    score = ((adult_test["education_num"] - 1) / 15).clip(0, 1)
+    return fw.Dashboard(
+        adult_test["label"], y_score=score, sensitive=adult_test[["sex", "race"]], threshold=0.8
+    )
+
+
+def test_scores_add_auc_and_calibration_error(scored: fw.Dashboard, adult_test: pd.DataFrame) -> None:
+    assert [option["key"] for option in scored.metric_options] == list(DASHBOARD_METRICS)
+    expected = scored.audit.by_group(["auc", "ece"], attributes="race").set_index(["group", "metric"])
+    for row in scored.tables["race"]:
+        for metric in ("auc", "ece"):
+            assert row["value"][metric] == expected.loc[(row["group"], metric), "value"]
+            assert row["ci_low"][metric] is None  # no interval for score metrics
+        assert 0.5 < row["value"]["auc"] < 1
+    scored.set_state({"metric": "auc"})
+    assert scored.metric == "auc"
+    assert "AUC by sex" in _mimebundle(scored)[0]["text/html"]
+
+
+def test_threshold_is_applied_to_the_scores(scored: fw.Dashboard, adult_test: pd.DataFrame) -> None:
+    score = ((adult_test["education_num"] - 1) / 15).clip(0, 1)
+    assert scored.overall["selection_rate"] == pytest.approx((score >= 0.8).mean(), rel=0, abs=1e-15)
+    assert scored.overall["selection_rate"] != pytest.approx((score >= 0.5).mean(), rel=0, abs=1e-3)
+
+
+def test_score_metrics_are_refused_without_scores(dash: fw.Dashboard) -> None:
+    with pytest.raises(traitlets.TraitError, match=re.escape("Unknown metric 'auc'")):
+        dash.set_state({"metric": "auc"})
+    assert dash.metric == "selection_rate"
+
+
+def test_arrays_without_sensitive_are_refused(adult_test: pd.DataFrame, y_pred: pd.Series) -> None:
+    with pytest.raises(ValueError, match=re.escape("Pass an Audit, or y_true with sensitive=")):
+        fw.Dashboard(adult_test["label"], y_pred=y_pred)

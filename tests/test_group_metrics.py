@@ -1,4 +1,4 @@
-"""group_metrics / overall_metrics agree with fairlearn and scikit-learn on real data."""
+"""Audit.by_group / Audit.overall agree with fairlearn and scikit-learn on real data."""
 
 from __future__ import annotations
 
@@ -24,7 +24,10 @@ from sklearn.metrics import accuracy_score, confusion_matrix, precision_score, r
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from fairness_widgets.compute import METRICS, group_metrics, overall_metrics, prepare_inputs
+from fairness_widgets import Audit
+from fairness_widgets.compute import METRICS
+from fairness_widgets.compute.audit import DEFAULT_METRICS
+from fairness_widgets.compute.metrics import COUNT_METRICS
 from fairness_widgets.datasets import load_adult
 
 NUMERIC = ["age", "education_num", "capital_gain", "capital_loss", "hours_per_week"]
@@ -51,14 +54,15 @@ REFERENCE: dict[str, Callable[..., float]] = {
 
 
 @dataclass(frozen=True)
-class Audit:
+class Fitted:
     test: pd.DataFrame
     y_pred: np.ndarray
+    audit: Fitted
     frame: pd.DataFrame
 
 
 @pytest.fixture(scope="module")
-def audit() -> Audit:
+def audit() -> Fitted:
     train, test = load_adult("train"), load_adult("test")
     model = make_pipeline(
         make_column_transformer(
@@ -71,8 +75,8 @@ def audit() -> Audit:
     y_pred = model.predict(test[NUMERIC + CATEGORICAL])
     # A model that predicts one class only would make the comparison weak.
     assert 0.1 < y_pred.mean() < 0.4
-    inputs = prepare_inputs(test["label"], y_pred=y_pred, sensitive=test[["sex", "race"]])
-    return Audit(test=test, y_pred=y_pred, frame=group_metrics(inputs))
+    audit = Audit(test["label"], y_pred=y_pred, sensitive=test[["sex", "race"]])
+    return Fitted(test=test, y_pred=y_pred, audit=audit, frame=audit.by_group(list(audit.metrics)))
 
 
 def _ours(frame: pd.DataFrame, attribute: str, metric: str, column: str = "value") -> pd.Series:
@@ -86,7 +90,7 @@ ATTRIBUTES = {"sex": ["sex"], "race": ["race"], "sex × race": ["sex", "race"]}
 
 
 @pytest.fixture(scope="module")
-def fairlearn_by_group(audit: Audit) -> dict[str, pd.DataFrame]:
+def fairlearn_by_group(audit: Fitted) -> dict[str, pd.DataFrame]:
     """MetricFrame.by_group per attribute, the intersection's MultiIndex joined like ours."""
     result = {}
     for attribute, sensitive in ATTRIBUTES.items():
@@ -106,7 +110,7 @@ def fairlearn_by_group(audit: Audit) -> dict[str, pd.DataFrame]:
 @pytest.mark.parametrize("attribute", list(ATTRIBUTES))
 @pytest.mark.parametrize("metric", list(REFERENCE))
 def test_matches_fairlearn_metric_frame(
-    audit: Audit, fairlearn_by_group: dict[str, pd.DataFrame], attribute: str, metric: str
+    audit: Fitted, fairlearn_by_group: dict[str, pd.DataFrame], attribute: str, metric: str
 ) -> None:
     reference = fairlearn_by_group[attribute][metric].astype(float)
     ours = _ours(audit.frame, attribute, metric)
@@ -116,7 +120,7 @@ def test_matches_fairlearn_metric_frame(
     np.testing.assert_allclose(ours.to_numpy(), reference.to_numpy(), rtol=0, atol=TOLERANCE)
 
 
-def test_intersection_has_every_observed_combination(audit: Audit) -> None:
+def test_intersection_has_every_observed_combination(audit: Fitted) -> None:
     observed = audit.test.groupby(["sex", "race"], observed=True).size()
     expected = {f"{sex}{CROSS}{race}" for sex, race in observed.index}
     groups = audit.frame.loc[audit.frame["attribute"] == "sex × race", "group"]
@@ -124,12 +128,15 @@ def test_intersection_has_every_observed_combination(audit: Audit) -> None:
     assert len(expected) == 10
 
 
-def test_every_metric_for_every_group(audit: Audit) -> None:
+def test_every_metric_for_every_group(audit: Fitted) -> None:
+    # Hard predictions: every metric but the score metrics (AUC, calibration error).
+    assert audit.audit.metrics == COUNT_METRICS
+    assert set(METRICS) - set(COUNT_METRICS) == {"auc", "ece"}
     sizes = audit.frame.groupby("attribute", sort=False).size()
     assert sizes.to_dict() == {
-        "sex": 2 * len(METRICS),
-        "race": 5 * len(METRICS),
-        "sex × race": 10 * len(METRICS),
+        "sex": 2 * len(COUNT_METRICS),
+        "race": 5 * len(COUNT_METRICS),
+        "sex × race": 10 * len(COUNT_METRICS),
     }
     assert list(audit.frame.columns) == [
         "attribute",
@@ -145,7 +152,7 @@ def test_every_metric_for_every_group(audit: Audit) -> None:
 
 
 @pytest.mark.parametrize("attribute", ["race", "sex × race"])
-def test_n_and_group_size(audit: Audit, attribute: str) -> None:
+def test_n_and_group_size(audit: Fitted, attribute: str) -> None:
     sensitive = ATTRIBUTES[attribute]
     test = audit.test.assign(pred=audit.y_pred)
     grouped = test.groupby(sensitive, observed=True)
@@ -172,9 +179,11 @@ def test_n_and_group_size(audit: Audit, attribute: str) -> None:
         assert group_size.to_dict() == {str(k): int(v) for k, v in size.items()}, metric
 
 
-def test_small_flags_groups_below_min_group_size(audit: Audit) -> None:
-    inputs = prepare_inputs(audit.test["label"], y_pred=audit.y_pred, sensitive=audit.test[["sex", "race"]])
-    frame = group_metrics(inputs, ["count"], min_group_size=100)
+def test_small_flags_groups_below_min_group_size(audit: Fitted) -> None:
+    strict = Audit(
+        audit.test["label"], y_pred=audit.y_pred, sensitive=audit.test[["sex", "race"]], min_group_size=100
+    )
+    frame = strict.by_group(["count"])
     cross = frame[frame["attribute"] == "sex × race"].set_index("group")
     flagged = set(cross.index[cross["small"]])
     assert flagged == set(cross.index[cross["group_size"] < 100])
@@ -188,7 +197,7 @@ def test_small_flags_groups_below_min_group_size(audit: Audit) -> None:
     assert len(cross) == 10
 
 
-def test_small_flags_rates_measured_on_few_people(audit: Audit) -> None:
+def test_small_flags_rates_measured_on_few_people(audit: Fitted) -> None:
     # A rate is as reliable as its n: a true positive rate on 5 positives is flagged
     # even though the group (46 people) is not small.
     frame = audit.frame
@@ -214,9 +223,10 @@ def _wilson(successes: np.ndarray, n: np.ndarray, confidence: float) -> tuple[np
 
 
 @pytest.mark.parametrize("confidence", [0.95, 0.8])
-def test_wilson_intervals_match_the_textbook_formula(audit: Audit, confidence: float) -> None:
-    inputs = prepare_inputs(audit.test["label"], y_pred=audit.y_pred, sensitive=audit.test[["sex", "race"]])
-    frame = group_metrics(inputs, confidence=confidence)
+def test_wilson_intervals_match_the_textbook_formula(audit: Fitted, confidence: float) -> None:
+    rate_keys = [key for key in COUNT_METRICS if METRICS[key].kind == "rate"]
+    assert len(rate_keys) == 11
+    frame = audit.audit.by_group([*rate_keys, "count"], confidence=confidence)
     rates = frame[frame["metric"] != "count"]
     assert (rates["n"] > 0).all()
     successes = (rates["value"] * rates["n"]).round().to_numpy()
@@ -231,24 +241,25 @@ def test_wilson_intervals_match_the_textbook_formula(audit: Audit, confidence: f
     assert counts["ci_high"].isna().all()
 
 
-def test_narrower_confidence_gives_narrower_intervals(audit: Audit) -> None:
-    inputs = prepare_inputs(audit.test["label"], y_pred=audit.y_pred, sensitive=audit.test["race"])
-    wide = group_metrics(inputs, ["true_positive_rate"], confidence=0.99)
-    narrow = group_metrics(inputs, ["true_positive_rate"], confidence=0.8)
+def test_narrower_confidence_gives_narrower_intervals(audit: Fitted) -> None:
+    race = Audit(audit.test["label"], y_pred=audit.y_pred, sensitive=audit.test["race"])
+    wide = race.by_group(["true_positive_rate"], confidence=0.99)
+    narrow = race.by_group(["true_positive_rate"], confidence=0.8)
     assert ((wide["ci_high"] - wide["ci_low"]) > (narrow["ci_high"] - narrow["ci_low"])).all()
 
 
-def test_group_without_positives_has_undefined_tpr(audit: Audit) -> None:
+def test_group_without_positives_has_undefined_tpr(audit: Fitted) -> None:
     test = audit.test.assign(pred=audit.y_pred)
     # Keep every man, and only the women whose true label is negative.
     subset = test[(test["sex"] == "Male") | (test["label"] == 0)]
     assert subset.loc[subset["sex"] == "Female", "label"].sum() == 0
-    inputs = prepare_inputs(subset["label"], y_pred=subset["pred"], sensitive=subset["sex"])
-    frame = group_metrics(inputs).set_index(["group", "metric"])
-    for metric in ["true_positive_rate", "false_negative_rate"]:
+    sex = Audit(subset["label"], y_pred=subset["pred"], sensitive=subset["sex"])
+    frame = sex.by_group(list(sex.metrics)).set_index(["group", "metric"])
+    for metric in ["true_positive_rate", "false_negative_rate", "balanced_accuracy"]:
         female = frame.loc[("Female", metric)]
         assert np.isnan(female["value"]), metric  # undefined, not 0
         assert female["n"] == 0
+        assert female["small"]
         assert np.isnan(female["ci_low"])
         assert np.isnan(female["ci_high"])
         male = frame.loc[("Male", metric)]
@@ -260,9 +271,9 @@ def test_group_without_positives_has_undefined_tpr(audit: Audit) -> None:
     assert frame.loc[("Female", "base_rate"), "value"] == 0.0
 
 
-def test_overall_metrics_match_scikit_learn(audit: Audit) -> None:
+def test_overall_metrics_match_scikit_learn(audit: Fitted) -> None:
     y_true, y_pred = audit.test["label"].to_numpy(), audit.y_pred
-    inputs = prepare_inputs(y_true, y_pred=y_pred, sensitive=audit.test["sex"])
+    sex = Audit(y_true, y_pred=y_pred, sensitive=audit.test["sex"])
     tn, fp, fn, tp = confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()
     expected = {
         "selection_rate": float(np.mean(y_pred)),
@@ -274,21 +285,62 @@ def test_overall_metrics_match_scikit_learn(audit: Audit) -> None:
         "base_rate": float(np.mean(y_true)),
         "count": float(len(y_true)),
     }
-    result = overall_metrics(inputs)
-    assert set(result) == set(METRICS)
+    result = sex.overall(list(sex.metrics))
+    assert list(result.index) == list(COUNT_METRICS)
     for key, value in expected.items():
         assert result[key] == pytest.approx(value, rel=0, abs=TOLERANCE), key
-    assert overall_metrics(inputs, ["count"]) == {"count": 16_281.0}
+    assert sex.overall(["count"]).to_dict() == {"count": 16_281.0}
+    # No metrics named: the default ones.
+    assert list(sex.overall().index) == list(DEFAULT_METRICS)
 
 
 def test_overall_undefined_rate_is_nan() -> None:
-    inputs = prepare_inputs([0, 0, 0, 0], y_pred=[0, 1, 0, 1], sensitive={"g": ["a", "a", "b", "b"]})
-    result = overall_metrics(inputs, ["true_positive_rate", "selection_rate"])
+    audit = Audit([0, 0, 0, 0], y_pred=[0, 1, 0, 1], sensitive={"g": ["a", "a", "b", "b"]})
+    result = audit.overall(["true_positive_rate", "selection_rate"])
     assert np.isnan(result["true_positive_rate"])
     assert result["selection_rate"] == 0.5
 
 
-def test_unknown_metric_lists_the_valid_ones(audit: Audit) -> None:
-    inputs = prepare_inputs(audit.test["label"], y_pred=audit.y_pred, sensitive=audit.test["sex"])
+def test_unknown_metric_lists_the_valid_ones(audit: Fitted) -> None:
     with pytest.raises(ValueError, match=r"(?s)(?=.*'recall')(?=.*true_positive_rate)(?=.*selection_rate)"):
-        group_metrics(inputs, ["recall"])
+        audit.audit.by_group(["recall"])
+    with pytest.raises(ValueError, match=r"(?s)(?=.*'recall')(?=.*true_positive_rate)"):
+        audit.audit.overall(["recall"])
+
+
+def test_default_metrics_and_chosen_attributes(audit: Fitted) -> None:
+    default = audit.audit.by_group()
+    assert list(default["metric"].unique()) == list(DEFAULT_METRICS)
+    assert list(default["attribute"].unique()) == ["sex", "race", "sex × race"]
+    # An intersection is found whatever the order of its columns.
+    chosen = audit.audit.by_group(["accuracy"], attributes="race × sex")
+    assert set(chosen["attribute"]) == {"sex × race"}
+    expected = audit.frame[(audit.frame["attribute"] == "sex × race") & (audit.frame["metric"] == "accuracy")]
+    pd.testing.assert_frame_equal(chosen, expected.reset_index(drop=True))
+
+
+def test_views_include_every_pairwise_cross(audit: Fitted) -> None:
+    columns = ["sex", "race", "relationship"]
+    three = Audit(audit.test["label"], y_pred=audit.y_pred, sensitive=audit.test[columns])
+    assert [view.name for view in three.views] == [
+        "sex",
+        "race",
+        "relationship",
+        "sex × race",
+        "sex × relationship",
+        "race × relationship",
+        "sex × race × relationship",
+    ]
+    frame = three.by_group(["count"])
+    for view in three.views:
+        parts = view.name.split(CROSS)
+        observed = audit.test.groupby(parts, observed=True).size()
+        names = [CROSS.join(map(str, key)) if isinstance(key, tuple) else str(key) for key in observed.index]
+        counts = _ours(frame, view.name, "count")
+        assert counts.to_dict() == dict(zip(names, observed.astype(float), strict=True)), view.name
+    # The pairwise crosses hold the same numbers as a two-column audit.
+    pair = Audit(audit.test["label"], y_pred=audit.y_pred, sensitive=audit.test[["sex", "race"]])
+    pd.testing.assert_frame_equal(
+        three.by_group(list(COUNT_METRICS), attributes="sex × race"),
+        pair.by_group(list(COUNT_METRICS), attributes="sex × race"),
+    )
