@@ -490,16 +490,7 @@ def test_bad_table_raises_a_helpful_value_error(case: FrameCase, engine: str) ->
     "engine",
     [
         "pandas",
-        pytest.param(
-            "polars",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="bug: engines.py casts y_score to Float64 unchecked, so a string column "
-                "fails inside polars (narwhals' InvalidOperationError: 'conversion from `str` to "
-                "`f64` failed in column 'score'') with no word of y_score or of the fix",
-            ),
-        ),
+        "polars",
     ],
 )
 def test_string_scores_in_a_table(engine: str) -> None:
@@ -612,12 +603,6 @@ def test_bad_method_argument_raises_a_helpful_value_error(
         call(request.getfixturevalue(audit))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug: Cells.predictions_at calls np.isfinite on the threshold unchecked, so by_group("
-    "threshold='0.3') raises numpy's TypeError, unlike Audit(threshold='0.3')",
-)
 def test_threshold_string_in_by_group(soft: Audit) -> None:
     with pytest.raises(ValueError, match=_all_of("threshold must be a number", "'0.3'")):
         soft.by_group(threshold="0.3")  # type: ignore[arg-type]
@@ -706,24 +691,11 @@ def test_unicode_group_names_everywhere(source: str) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="bug: Dashboard(arrays) does not forward missing= (nor resolution=) to Audit; they land "
-    "in **kwargs, so the error telling the user to pass missing='group' repeats after they do",
-)
 def test_dashboard_of_arrays_accepts_missing_group() -> None:
     widget = fw.Dashboard(Y, y_pred=Y, sensitive={"race": ["a", None, "b", None, "a", "b"]}, missing="group")
     assert {row["group"] for row in widget.tables["race"]} == {"a", "b", MISSING_GROUP}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="bug: with pos_label, a y_pred that never predicts the positive label is refused "
-    "('does not occur in y_pred ... Pass one of those values', i.e. the negative label, which "
-    "would flip every rate); 0/1 predictions that are all 0 are accepted",
-)
 def test_string_labels_with_no_positive_prediction() -> None:
     y_true = ["no", "yes", "yes", "no", "yes", "no"]
     audit = Audit(y_true, y_pred=["no"] * 6, sensitive={"sex": SEX}, pos_label="yes")

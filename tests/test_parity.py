@@ -538,14 +538,7 @@ def test_other_threshold_equals_an_audit_of_those_predictions(
     "resolution",
     [
         None,
-        pytest.param(
-            "default",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: histogram bins put a score equal to a bin edge (0.3, 0.7) in the bin below "
-                "(floor(0.3 / 1e-4) == 2999), so by_group(threshold=0.3) predicts it negative",
-            ),
-        ),
+        "default",
     ],
 )
 def test_threshold_on_a_bin_edge_with_scores_on_it(adult: Scored, resolution: str | None) -> None:

@@ -165,6 +165,8 @@ class Audit:
             return self.views
         if isinstance(attributes, str):
             attributes = [attributes]
+        if not attributes:
+            raise ValueError("attributes is empty; name at least one, or leave it out for all of them.")
         return [find_view(self.views, name) for name in attributes]
 
     @property
@@ -177,6 +179,8 @@ class Audit:
             return [m for m in DEFAULT_METRICS if m in self.metrics]
         if isinstance(metrics, str):
             metrics = [metrics]
+        if not metrics:
+            raise ValueError("metrics is empty; name at least one, or leave it out for the default set.")
         for key in metrics:
             check_metric(key)
             if key not in self.metrics:
@@ -280,6 +284,12 @@ class Audit:
             highest_group, flag, definition``. ``p_value`` tests "no difference" (chi-square
             across groups; Bonferroni where two rates are combined).
         """
+        unknown = sorted(set(reference or {}) - set(self.cells.names))
+        if unknown:
+            raise ValueError(
+                f"reference names {unknown}, which are not sensitive columns of this audit "
+                f"({list(self.cells.names)})."
+            )
         return disparity_table(
             self.cells,
             self._views(attributes),

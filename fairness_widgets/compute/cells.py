@@ -12,9 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from fairness_widgets.compute.labels import check_threshold
+
 #: Default width of a score bin in histogram mode: thresholds, AUC and calibration are
 #: exact up to this resolution; the audit threshold itself is always exact.
 DEFAULT_RESOLUTION = 1e-4
+
+#: Added to ``score / resolution`` before flooring, so that a score on a bin edge (0.3 with
+#: bins of 1e-4, where 0.3 / 1e-4 == 2999.9999999999995) falls in the bin it starts. Scores
+#: within 1e-9 of a bin width below an edge count as on it.
+EDGE_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -66,8 +73,8 @@ class Cells:
     def predictions_at(self, threshold: float | None) -> NDArray[np.int8]:
         """Each cell's prediction at ``threshold`` (the audit's own when None).
 
-        Exact in exact-score mode; in histogram mode a threshold inside a bin acts as the
-        bin's lower edge (error at most ``resolution``).
+        Exact in exact-score mode. In histogram mode a threshold on a bin edge is exact and
+        one inside a bin is rounded to the nearest edge (error at most half a bin).
         """
         if threshold is None or threshold == self.threshold:
             return self.y_pred
@@ -76,8 +83,7 @@ class Cells:
                 "This audit was given hard predictions (y_pred=), so it has no scores to "
                 "threshold. Build it with y_score= to evaluate other thresholds."
             )
-        if not np.isfinite(threshold):
-            raise ValueError(f"threshold must be a finite number, got {threshold!r}.")
+        check_threshold(threshold)
         if self.resolution is None:
             return np.asarray(self.score >= threshold, dtype=np.int8)
         # Bins lie wholly on one side of a threshold on a bin edge; round to the nearest.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from fairness_widgets.compute.cells import Cells
+from fairness_widgets.compute.cells import EDGE_TOLERANCE, Cells
 from fairness_widgets.compute.inputs import ClassifierInputs
 
 #: Above this many possible keys a dense bincount would waste memory: sort instead.
@@ -24,7 +24,7 @@ def score_levels(
         values, index = np.unique(score, return_inverse=True)
         return index.astype(np.intp), values.astype(np.float64)
     n_bins = int(np.floor(1.0 / resolution)) + 1
-    index = np.minimum(np.floor(score / resolution).astype(np.intp), n_bins - 1)
+    index = np.minimum(np.floor(score / resolution + EDGE_TOLERANCE).astype(np.intp), n_bins - 1)
     return index, np.arange(n_bins, dtype=np.float64) * resolution
 
 

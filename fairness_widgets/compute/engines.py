@@ -15,7 +15,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from fairness_widgets.compute.cells import Cells
+from fairness_widgets.compute.cells import EDGE_TOLERANCE, Cells
 from fairness_widgets.compute.cells_from_arrays import cells_from_inputs
 from fairness_widgets.compute.groups import (
     MISSING_GROUP,
@@ -23,8 +23,14 @@ from fairness_widgets.compute.groups import (
     check_levels,
     missing_values_error,
 )
-from fairness_widgets.compute.inputs import check_threshold, prepare_inputs
-from fairness_widgets.compute.labels import outside_unit_interval, positive_levels
+from fairness_widgets.compute.inputs import prepare_inputs
+from fairness_widgets.compute.labels import (
+    check_prediction_values,
+    check_threshold,
+    distinct,
+    outside_unit_interval,
+    positive_levels,
+)
 
 _LABEL, _PRED, _LEVEL, _SCORE = "__fw_y_true__", "__fw_y_pred__", "__fw_score_level__", "__fw_score__"
 _COUNT, _SUM, _MIN, _MAX = "__fw_n__", "__fw_score_sum__", "__fw_score_min__", "__fw_score_max__"
@@ -88,8 +94,14 @@ def cells_from_frame(
         return cells_from_inputs(inputs, resolution)
 
     frame = _to_narwhals(data)
+    schema = frame.collect_schema()
+    if y_score is not None and y_score in schema and not schema[y_score].is_numeric():
+        raise ValueError(
+            f"y_score must be numeric scores (e.g. predict_proba(X)[:, 1]), but column {y_score!r} "
+            f"has type {schema[y_score]}. For hard 0/1 predictions pass y_pred= instead."
+        )
     _check_columns(
-        frame.collect_schema().names(),
+        schema.names(),
         {"y_true": y_true, "y_pred": y_pred, "y_score": y_score}
         | {f"sensitive[{i}]": s for i, s in enumerate(sensitive)},
     )
@@ -102,7 +114,9 @@ def cells_from_frame(
         check_threshold(threshold)
         score = nw.col(y_score).cast(nw.Float64)
         derived.append((score >= threshold).cast(nw.Int8).alias(_PRED))
-        derived.append((score if resolution is None else (score / resolution).floor()).alias(_LEVEL))
+        derived.append(
+            (score if resolution is None else (score / resolution + EDGE_TOLERANCE).floor()).alias(_LEVEL)
+        )
         derived.append(score.alias(_SCORE))
         keys.append(_LEVEL)
         # Elementary aggregations only: some engines (pyarrow) accept nothing else.
@@ -132,15 +146,20 @@ def _missing_rows(table: pd.DataFrame, column: str) -> int:
     return int(table.loc[is_missing, _COUNT].sum())
 
 
-def _binary(table: pd.DataFrame, column: str, name: str, pos_label: Any) -> np.ndarray:
+def _check_present(table: pd.DataFrame, column: str, name: str) -> None:
     missing = _missing_rows(table, column)
     if missing:
         raise ValueError(
             f"{name} has {missing:,} missing value(s) (NaN/None). Drop those rows, or fill them, "
             "before auditing."
         )
-    levels = [value.item() if isinstance(value, np.generic) else value for value in pd.unique(table[column])]
-    positive = positive_levels(levels, name, pos_label)
+
+
+def _binary(
+    table: pd.DataFrame, column: str, name: str, pos_label: Any, seen: list[Any] | None
+) -> np.ndarray:
+    _check_present(table, column, name)
+    positive = positive_levels(distinct(table[column]), name, pos_label, seen=seen)
     return table[column].isin(positive).to_numpy(dtype=np.int8)
 
 
@@ -194,10 +213,19 @@ def _cells_from_table(
 ) -> Cells:
     if table[_COUNT].sum() == 0:
         raise ValueError("The data is empty (0 rows); pass at least one row per group.")
-    y_true = _binary(table, _LABEL, "y_true", pos_label)
-    y_pred = table[_PRED].to_numpy(dtype=np.int8) if y_score else _binary(table, _PRED, "y_pred", pos_label)
-    columns = [_groups(table, name, missing) for name in sensitive]
     score = _score_levels(table, resolution) if y_score else None
+    seen = None
+    if not y_score and pos_label is not None:
+        true_levels, pred_levels = distinct(table[_LABEL].dropna()), distinct(table[_PRED].dropna())
+        seen = true_levels + [value for value in pred_levels if value not in true_levels]
+    y_true = _binary(table, _LABEL, "y_true", pos_label, seen)
+    if y_score:
+        y_pred = table[_PRED].to_numpy(dtype=np.int8)
+    else:
+        if seen is not None:
+            check_prediction_values(true_levels, pred_levels, pos_label)
+        y_pred = _binary(table, _PRED, "y_pred", pos_label, seen)
+    columns = [_groups(table, name, missing) for name in sensitive]
     # Distinct raw values can map to one cell (True and 1, two bins clipped to 1.0): merge.
     merged = pd.DataFrame({f"c{i}": codes for i, (codes, _) in enumerate(columns)})
     merged["y"], merged["p"] = y_true, y_pred

@@ -14,7 +14,14 @@ from fairness_widgets.compute.groups import (
     attribute_from_column,
     sensitive_columns,
 )
-from fairness_widgets.compute.labels import as_column, binary_labels, probabilities
+from fairness_widgets.compute.labels import (
+    as_column,
+    binary_labels,
+    check_prediction_values,
+    check_threshold,
+    distinct,
+    probabilities,
+)
 
 
 @dataclass(frozen=True)
@@ -100,10 +107,17 @@ def prepare_inputs(
 
     if missing not in ("error", "group"):
         raise ValueError(f"missing must be 'error' or 'group', got {missing!r}.")
-    labels = binary_labels(y_true, "y_true", pos_label)
+    seen = true_levels = pred_levels = None
+    if y_pred is not None and pos_label is not None:
+        true_levels = distinct(as_column(y_true, "y_true").dropna())
+        pred_levels = distinct(as_column(y_pred, "y_pred").dropna())
+        seen = true_levels + [value for value in pred_levels if value not in true_levels]
+    labels = binary_labels(y_true, "y_true", pos_label, seen=seen)
     score: NDArray[np.float64] | None = None
     if y_pred is not None:
-        predictions = binary_labels(y_pred, "y_pred", pos_label)
+        if true_levels is not None and pred_levels is not None:
+            check_prediction_values(true_levels, pred_levels, pos_label)
+        predictions = binary_labels(y_pred, "y_pred", pos_label, seen=seen)
         used_threshold = None
     else:
         check_threshold(threshold)
@@ -114,11 +128,3 @@ def prepare_inputs(
     return ClassifierInputs(
         y_true=labels, y_pred=predictions, score=score, threshold=used_threshold, attributes=attributes
     )
-
-
-def check_threshold(threshold: Any) -> None:
-    """Refuse a threshold that is not a finite number."""
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)):
-        raise ValueError(f"threshold must be a number, got {threshold!r}.")
-    if not np.isfinite(threshold):
-        raise ValueError(f"threshold must be a finite number, got {threshold!r}.")

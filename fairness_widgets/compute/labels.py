@@ -47,12 +47,16 @@ def _missing_message(name: str, missing: NDArray[np.bool_]) -> str:
     )
 
 
-def binary_labels(values: Any, name: str, pos_label: Any = None) -> NDArray[np.int8]:
+def binary_labels(
+    values: Any, name: str, pos_label: Any = None, *, seen: list[Any] | None = None
+) -> NDArray[np.int8]:
     """Return ``values`` as int8 0/1, where 1 means ``pos_label``.
 
     Labels already 0/1 (or booleans) need no ``pos_label``. Any other pair of values
     (``"<=50K"``/``">50K"``, ``"bad"``/``"good"``) needs ``pos_label`` to say which one
-    is the positive outcome: guessing would silently flip every rate.
+    is the positive outcome: guessing would silently flip every rate. ``seen`` lists the
+    values of the labels and predictions together: ``pos_label`` must occur in one of them
+    (predictions may hold no positive at all).
 
     Examples
     --------
@@ -63,21 +67,41 @@ def binary_labels(values: Any, name: str, pos_label: Any = None) -> NDArray[np.i
     missing = column.isna().to_numpy()
     if missing.any():
         raise ValueError(_missing_message(name, missing))
-    positive = positive_levels(list(pd.unique(column)), name, pos_label)
+    positive = positive_levels(distinct(column), name, pos_label, seen=seen)
     return np.asarray(column.isin(positive), dtype=np.int8)
 
 
-def positive_levels(levels: list[Any], name: str, pos_label: Any = None) -> list[Any]:
+def distinct(column: pd.Series) -> list[Any]:
+    """The distinct values of ``column`` as plain Python values."""
+    return [_plain(value) for value in pd.unique(column)]
+
+
+def check_prediction_values(true_levels: list[Any], pred_levels: list[Any], pos_label: Any) -> None:
+    """Refuse predictions with a value the labels never take: a typo such as "Yes" for
+    "yes" would silently count as negative."""
+    unknown = [value for value in pred_levels if value not in true_levels and value != pos_label]
+    if unknown:
+        raise ValueError(
+            f"y_pred has value(s) {_preview(unknown)} that y_true never takes (y_true: "
+            f"{_preview(true_levels)}). Predictions and labels must use the same values."
+        )
+
+
+def positive_levels(
+    levels: list[Any], name: str, pos_label: Any = None, *, seen: list[Any] | None = None
+) -> list[Any]:
     """Which of a binary column's distinct values mean the positive outcome.
 
     Shared by the row-level check and the engines, which check the distinct values
     left after their group-by.
     """
     if pos_label is not None:
-        if pos_label not in levels:
+        pool = levels if seen is None else seen
+        if pos_label not in pool:
+            where = name if seen is None else "y_true or y_pred"
             raise ValueError(
-                f"pos_label={pos_label!r} does not occur in {name}, whose values are "
-                f"{_preview(levels)}. Pass one of those values."
+                f"pos_label={pos_label!r} does not occur in {where}, whose values are "
+                f"{_preview(pool)}. Pass one of those values."
             )
         if len(levels) > 2:
             raise ValueError(
@@ -152,3 +176,11 @@ def _preview(levels: list[Any]) -> str:
 
 def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
+
+
+def check_threshold(threshold: Any) -> None:
+    """Refuse a threshold that is not a finite number."""
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)):
+        raise ValueError(f"threshold must be a number, got {threshold!r}.")
+    if not np.isfinite(threshold):
+        raise ValueError(f"threshold must be a finite number, got {threshold!r}.")

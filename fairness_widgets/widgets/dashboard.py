@@ -11,6 +11,8 @@ import traitlets
 
 from fairness_widgets.compute.audit import Audit
 from fairness_widgets.compute.by_group import MIN_GROUP_SIZE
+from fairness_widgets.compute.cells import DEFAULT_RESOLUTION
+from fairness_widgets.compute.groups import MissingPolicy
 from fairness_widgets.compute.metrics import METRICS
 from fairness_widgets.widgets._static import bundle
 from fairness_widgets.widgets.fallback import StaticBar, bar_chart_png, html_table, png_img_tag
@@ -79,6 +81,8 @@ class Dashboard(anywidget.AnyWidget):
         Decision threshold applied to ``y_score``.
     pos_label : optional
         The positive label when labels are not 0/1 (e.g. ``">50K"``).
+    missing, resolution
+        As for :class:`~fairness_widgets.Audit`.
     min_group_size : int, default 30
         Groups, and rates measured on fewer people than this (e.g. a true positive
         rate on 7 positives), are flagged (hatched) but never hidden.
@@ -125,6 +129,8 @@ class Dashboard(anywidget.AnyWidget):
         sensitive: Any = None,
         threshold: float = 0.5,
         pos_label: Any = None,
+        missing: MissingPolicy = "error",
+        resolution: float | None = DEFAULT_RESOLUTION,
         min_group_size: int = MIN_GROUP_SIZE,
         metric: str = "selection_rate",
         attribute: str | None = None,
@@ -142,6 +148,8 @@ class Dashboard(anywidget.AnyWidget):
                 sensitive=sensitive,
                 threshold=threshold,
                 pos_label=pos_label,
+                missing=missing,
+                resolution=resolution,
                 min_group_size=min_group_size,
             )
         self.audit = audit
