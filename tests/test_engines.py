@@ -65,17 +65,6 @@ SUM_RTOL = 1e-12
 #: before flooring (cells.py) puts both in bin 6030.
 OTHER_THRESHOLD = 0.603
 
-SPARK_NAN = (
-    "bug: engines.py:115-118: Spark's floor(NaN) is 0 (not null) and NaN >= threshold is true, "
-    "so NaN scores become score level 0, predicted positive; the null check in _score_levels "
-    "never sees them and pandas' NaN-skipping max() (engines.py:172) hides the NaN maximum"
-)
-CALIBRATION_EDGE = (
-    "bug: score_metrics.py:48-49 puts a cell in a calibration bin by its float mean "
-    "score_sum / count: three rows scored 0.7 add up to 2.0999999999999996, whose mean "
-    "0.6999999999999998 falls in the bin [0.6, 0.7)"
-)
-
 
 def _cases(engines: tuple[str, ...], modes: tuple[str, ...]) -> list[Any]:
     return [pytest.param(engine, mode, id=f"{engine}-{mode}") for engine in engines for mode in modes]
@@ -101,10 +90,8 @@ def _adult() -> pd.DataFrame:
         + rng.normal(0.0, 0.12, len(adult))
     )
     milli = np.clip(np.round(raw * 1000), 0, 1000).astype(np.int64)
-    # Keep scores off the calibration-bin edges 0.1, 0.2, ... (see CALIBRATION_EDGE, tested
-    # on its own below); 0, 0.5 (the threshold) and 1 stay: sums of them are exact.
-    on_edge = (milli % 100 == 0) & ~np.isin(milli, [0, 500, 1000])
-    milli[on_edge] += 1
+    # Scores on the calibration-bin edges (0.1, 0.2, ...) stay: a cell of three 0.7s sums to
+    # 2.0999999999999996, and the bin must still be [0.7, 0.8) in every engine.
     score = milli / 1000
     age_band = pd.cut(adult["age"], [0, 24, 39, 59, 200], labels=["17-24", "25-39", "40-59", "60+"])
     return pd.DataFrame(
@@ -393,10 +380,9 @@ def _nan_cases() -> list[Any]:
         for mode in SCORE_MODES:
             # pandas (and Dask, built from pandas) know no null apart from NaN.
             for kind in ("nan",) if engine in ("pandas", "dask") else ("null", "nan"):
-                marks = []
-                if (engine, mode, kind) == ("spark", "binned", "nan"):
-                    marks = [pytest.mark.xfail(strict=True, reason=SPARK_NAN)]
-                cases.append(pytest.param(engine, mode, kind, id=f"{engine}-{mode}-{kind}", marks=marks))
+                # Spark floors NaN to 0 and finds NaN >= threshold true: engines.py turns NaN
+                # into null first (spark-binned-nan guards that).
+                cases.append(pytest.param(engine, mode, kind, id=f"{engine}-{mode}-{kind}"))
     return cases
 
 
@@ -438,7 +424,6 @@ def test_score_above_one_raises(request: pytest.FixtureRequest, adult: pd.DataFr
 # --- calibration bins --------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=CALIBRATION_EDGE)
 @pytest.mark.parametrize("mode", SCORE_MODES)
 @pytest.mark.parametrize("engine", ALL_ENGINES)
 def test_calibration_bin_of_a_score_on_a_bin_edge(

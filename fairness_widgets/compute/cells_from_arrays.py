@@ -24,7 +24,9 @@ def score_levels(
         values, index = np.unique(score, return_inverse=True)
         return index.astype(np.intp), values.astype(np.float64)
     n_bins = int(np.floor(1.0 / resolution)) + 1
-    index = np.minimum(np.floor(score / resolution + EDGE_TOLERANCE).astype(np.intp), n_bins - 1)
+    # Multiply by the inverse (as engines such as polars do for a division by a constant)
+    # so that every engine computes bit-identical bins.
+    index = np.minimum(np.floor(score * (1.0 / resolution) + EDGE_TOLERANCE).astype(np.intp), n_bins - 1)
     return index, np.arange(n_bins, dtype=np.float64) * resolution
 
 
@@ -63,6 +65,9 @@ def cells_from_inputs(inputs: ClassifierInputs, resolution: float | None) -> Cel
     if level_scores is not None:
         rest, level = np.divmod(rest, n_levels)
         score = level_scores[level]
+    if score is not None and resolution is None:
+        # One score per cell: its sum is exact, whatever order an engine adds in.
+        score_sum = score * count
     rest, cell = np.divmod(rest, 4)
     codes = np.empty((len(used), len(inputs.attributes)), dtype=np.intp)
     for column in range(len(inputs.attributes) - 1, -1, -1):

@@ -112,10 +112,13 @@ def cells_from_frame(
         derived.append(nw.col(str(y_pred)).alias(_PRED))
     else:
         check_threshold(threshold)
-        score = nw.col(y_score).cast(nw.Float64)
+        # NaN as null: Spark floors NaN to 0 and finds NaN >= threshold true.
+        score = nw.col(y_score).cast(nw.Float64).fill_nan(None)
         derived.append((score >= threshold).cast(nw.Int8).alias(_PRED))
         derived.append(
-            (score if resolution is None else (score / resolution + EDGE_TOLERANCE).floor()).alias(_LEVEL)
+            (score if resolution is None else (score * (1.0 / resolution) + EDGE_TOLERANCE).floor()).alias(
+                _LEVEL
+            )
         )
         derived.append(score.alias(_SCORE))
         keys.append(_LEVEL)
@@ -242,7 +245,13 @@ def _cells_from_table(
         y_true=merged["y"].to_numpy(dtype=np.int8),
         y_pred=merged["p"].to_numpy(dtype=np.int8),
         score=None if score is None else merged["s"].to_numpy(dtype=np.float64),
-        score_sum=None if score is None else merged["sum"].to_numpy(dtype=np.float64),
+        score_sum=None
+        if score is None
+        else (
+            merged["s"].to_numpy(dtype=np.float64) * merged["n"].to_numpy(dtype=np.float64)
+            if resolution is None  # one score per cell: exact, whatever order the engine added in
+            else merged["sum"].to_numpy(dtype=np.float64)
+        ),
         count=merged["n"].to_numpy(dtype=np.int64),
         threshold=float(threshold) if y_score else None,
         resolution=resolution if y_score else None,

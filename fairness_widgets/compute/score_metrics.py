@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from fairness_widgets.compute.cells import Cells
+from fairness_widgets.compute.cells import EDGE_TOLERANCE, Cells
 from fairness_widgets.compute.groups import Attribute
 from fairness_widgets.compute.metrics import safe_divide
 
@@ -42,11 +42,13 @@ def auc_by_group(view: Attribute, cells: Cells) -> NDArray[np.float64]:
     return safe_divide(concordant, positives.sum(axis=1) * negatives.sum(axis=1))
 
 
-def _calibration_bin(cells: Cells, n_bins: int) -> NDArray[np.intp]:
-    """Reliability bin of each cell, from the cell's mean score (exact per cell)."""
-    assert cells.score_sum is not None
-    mean_score = cells.score_sum / cells.count
-    return np.clip(np.floor(mean_score * n_bins).astype(np.intp), 0, n_bins - 1)
+def _calibration_bin(score: NDArray[np.float64], n_bins: int) -> NDArray[np.intp]:
+    """Reliability bin of each cell, from its score level (exact score or bin edge).
+
+    Not from the mean of the cell's scores: three scores of 0.7 sum to 2.0999999999999996,
+    whose mean would fall in the bin below, differently in each engine.
+    """
+    return np.clip(np.floor(score * n_bins + EDGE_TOLERANCE).astype(np.intp), 0, n_bins - 1)
 
 
 def calibration_table(view: Attribute, cells: Cells, n_bins: int = CALIBRATION_BINS) -> pd.DataFrame:
@@ -56,7 +58,7 @@ def calibration_table(view: Attribute, cells: Cells, n_bins: int = CALIBRATION_B
     """
     _require_scores(cells)
     assert cells.score_sum is not None
-    key = view.codes * n_bins + _calibration_bin(cells, n_bins)
+    key = view.codes * n_bins + _calibration_bin(_require_scores(cells), n_bins)
     size = view.n_groups * n_bins
     count = np.bincount(key, cells.count, size)
     positives = np.bincount(key, cells.count * cells.y_true, size)
