@@ -6,6 +6,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fairness_widgets.compute.cells import EDGE_TOLERANCE, Cells
+from fairness_widgets.compute.groups import drop_empty_levels
 from fairness_widgets.compute.inputs import ClassifierInputs
 
 #: Above this many possible keys a dense bincount would waste memory: sort instead.
@@ -32,18 +33,23 @@ def score_levels(
 
 def cells_from_inputs(inputs: ClassifierInputs, resolution: float | None) -> Cells:
     """Count rows per (group of every sensitive column, y_true, y_pred, score level)."""
-    # Mixed-radix key over the sensitive columns, then label, prediction and score level.
+    # Mixed-radix key over the sensitive columns, then label, prediction and score level,
+    # built in place: one int64 array is the only row-sized allocation.
     key = np.zeros(len(inputs.y_true), dtype=np.int64)
     for attribute in inputs.attributes:
         key *= attribute.n_groups
         key += attribute.codes
-    key = key * 4 + 2 * inputs.y_true.astype(np.int64) + inputs.y_pred
+    key *= 4
+    key += inputs.y_true
+    key += inputs.y_true
+    key += inputs.y_pred
     n_levels = 1
     level_scores: NDArray[np.float64] | None = None
     if inputs.score is not None:
         level_index, level_scores = score_levels(inputs.score, resolution)
         n_levels = len(level_scores)
-        key = key * n_levels + level_index
+        key *= n_levels
+        key += level_index
     n_groups = int(np.prod([a.n_groups for a in inputs.attributes], dtype=np.float64))
     n_keys = n_groups * 4 * n_levels
 
@@ -72,9 +78,13 @@ def cells_from_inputs(inputs: ClassifierInputs, resolution: float | None) -> Cel
     codes = np.empty((len(used), len(inputs.attributes)), dtype=np.intp)
     for column in range(len(inputs.attributes) - 1, -1, -1):
         rest, codes[:, column] = np.divmod(rest, inputs.attributes[column].n_groups)
+    levels = []
+    for column, attribute in enumerate(inputs.attributes):
+        kept, codes[:, column] = drop_empty_levels(attribute.name, attribute.levels, codes[:, column])
+        levels.append(kept)
     return Cells(
         names=tuple(a.name for a in inputs.attributes),
-        levels=tuple(a.levels for a in inputs.attributes),
+        levels=tuple(levels),
         codes=codes,
         y_true=(cell // 2).astype(np.int8),
         y_pred=(cell % 2).astype(np.int8),

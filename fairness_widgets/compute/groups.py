@@ -28,13 +28,13 @@ class Attribute:
         ``"sex"``, or ``"sex × race"`` for an intersection.
     levels : tuple of str
         Group names; ``codes`` index into it.
-    codes : ndarray of intp
-        The group of each row.
+    codes : ndarray of integers
+        The group of each row (the smallest integer type that holds them).
     """
 
     name: str
     levels: tuple[str, ...]
-    codes: NDArray[np.intp]
+    codes: NDArray[np.integer[Any]]
 
     @property
     def n_groups(self) -> int:
@@ -97,32 +97,68 @@ def check_levels(name: str, levels: list[str]) -> None:
 
 
 def attribute_from_column(name: str, column: pd.Series, missing: MissingPolicy = "error") -> Attribute:
-    """Factorise one sensitive column into group codes (see :func:`check_levels`)."""
-    is_missing = column.isna().to_numpy()
-    if is_missing.any() and missing == "error":
-        raise missing_values_error(name, int(is_missing.sum()))
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        # Keep the declared category order; drop categories nobody belongs to.
-        column = column.cat.remove_unused_categories()
-        codes = column.cat.codes.to_numpy().astype(np.intp)
-        levels = [str(level) for level in column.cat.categories]
+    """Turn one sensitive column into group codes, without a sort where it can.
+
+    Categoricals keep their codes and declared order, small non-negative integers are
+    their own codes; both may name groups nobody belongs to, which
+    :func:`drop_empty_levels` removes once the rows are counted. Other values are
+    factorised (sorted). Missing values raise, or become the group ``"(missing)"``.
+    """
+    dtype = column.dtype
+    integers = isinstance(dtype, np.dtype) and dtype.kind in "iub"
+    is_missing = None if integers else column.isna().to_numpy()
+    any_missing = is_missing is not None and bool(is_missing.any())
+    if any_missing and missing == "error":
+        raise missing_values_error(name, int(is_missing.sum()))  # type: ignore[union-attr]
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes: NDArray[np.integer[Any]] = column.cat.codes.to_numpy()
+        levels = [str(level) for level in dtype.categories]
+    elif integers and len(column) and _small_non_negative(values := column.to_numpy()):
+        codes = values.astype(np.int8) if dtype.kind == "b" else values
+        levels = [str(level) for level in range(int(values.max()) + 1)]
     else:
         try:
             raw_codes, uniques = pd.factorize(column, sort=True)
         except TypeError:  # values of mixed types cannot be sorted
             raw_codes, uniques = pd.factorize(column, sort=False)
-        codes = raw_codes.astype(np.intp)
         levels = [str(level) for level in uniques]
-    if is_missing.any():
-        codes = np.where(is_missing, len(levels), codes)
+        check_levels(name, levels + ([MISSING_GROUP] if any_missing else []))  # fail fast on an ID column
+        codes = raw_codes.astype(_smallest(len(uniques) + 1))
+    if any_missing:
+        codes = np.where(is_missing, len(levels), codes).astype(_smallest(len(levels) + 1))  # type: ignore[arg-type]
         levels.append(MISSING_GROUP)
-    check_levels(name, levels)
+    if len(levels) < 2 or len(levels) > MAX_LEVELS:
+        # Cheap to know now, and an identifier column must not reach the counting pass.
+        used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(levels)))
+        check_levels(name, [levels[index] for index in used])
     return Attribute(name=name, levels=tuple(levels), codes=codes)
+
+
+def drop_empty_levels(
+    name: str, levels: tuple[str, ...], codes: NDArray[np.intp]
+) -> tuple[tuple[str, ...], NDArray[np.intp]]:
+    """Keep only the groups that occur in ``codes`` (per cell) and renumber them in order."""
+    used = np.unique(codes)
+    kept = tuple(levels[index] for index in used)
+    check_levels(name, list(kept))
+    return kept, np.searchsorted(used, codes).astype(np.intp)
+
+
+def _smallest(n_values: int) -> type[np.signedinteger[Any]]:
+    """The smallest signed integer type holding 0 .. n_values - 1 (row codes stay small)."""
+    for candidate in (np.int8, np.int16, np.int32):
+        if n_values <= np.iinfo(candidate).max:
+            return candidate
+    return np.int64
+
+
+def _small_non_negative(values: NDArray[Any]) -> bool:
+    return bool(values.min() >= 0 and values.max() < 1 << 20)
 
 
 def intersect(attributes: list[Attribute]) -> Attribute:
     """Cross attributes into one whose groups are the observed combinations."""
-    combined = np.zeros_like(attributes[0].codes)
+    combined = np.zeros(len(attributes[0].codes), dtype=np.int64)
     for attribute in attributes:
         combined = combined * attribute.n_groups + attribute.codes
     observed, codes = np.unique(combined, return_inverse=True)

@@ -64,11 +64,25 @@ def binary_labels(
     array([0, 1, 1], dtype=int8)
     """
     column = as_column(values, name)
+    zero_one = _zero_one(column) if pos_label in (None, 1, True) else None
+    if zero_one is not None:
+        return zero_one
     missing = column.isna().to_numpy()
     if missing.any():
         raise ValueError(_missing_message(name, missing))
     positive = positive_levels(distinct(column), name, pos_label, seen=seen)
     return np.asarray(column.isin(positive), dtype=np.int8)
+
+
+def _zero_one(column: pd.Series) -> NDArray[np.int8] | None:
+    """Fast path: a bool or integer column that only holds 0 and 1, as int8 (else None)."""
+    dtype = column.dtype
+    if not isinstance(dtype, np.dtype) or dtype.kind not in "biu":
+        return None
+    array = column.to_numpy()
+    if dtype.kind == "b" or (len(array) and array.min() >= 0 and array.max() <= 1):
+        return array.astype(np.int8)
+    return None
 
 
 def distinct(column: pd.Series) -> list[Any]:
