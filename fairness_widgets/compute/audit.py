@@ -16,6 +16,7 @@ from fairness_widgets.compute.groups import Attribute, MissingPolicy
 from fairness_widgets.compute.inputs import prepare_inputs
 from fairness_widgets.compute.metrics import COUNT_METRICS, METRICS, check_metric
 from fairness_widgets.compute.score_metrics import CALIBRATION_BINS, calibration_table
+from fairness_widgets.compute.tradeoff import Tradeoff, tradeoff
 from fairness_widgets.compute.views import all_views, find_view
 
 #: Metrics of ``by_group()`` when none are named.
@@ -299,6 +300,44 @@ class Audit:
             confidence=confidence,
             n_boot=n_boot,
             seed=seed,
+        )
+
+    def tradeoff(
+        self,
+        constraint: str,
+        objective: str = "accuracy",
+        *,
+        attribute: str | None = None,
+        epsilons: Sequence[float] | None = None,
+        fp_cost: float = 1.0,
+        fn_cost: float = 1.0,
+    ) -> Tradeoff:
+        """The best per-group thresholds for each allowed disparity, from the counts.
+
+        Parameters
+        ----------
+        constraint : {"demographic_parity", "equal_opportunity", "equalized_odds", "predictive_parity"}
+            The rate to equalise (selection rate; true positive rate; true and false
+            positive rates; precision).
+        objective : {"accuracy", "balanced_accuracy", "cost"}
+            What to maximise; ``"cost"`` is minus the mean cost of ``fp_cost`` per false
+            positive and ``fn_cost`` per false negative.
+        attribute : str, optional
+            The groups (default: the first sensitive column; intersections work too).
+        epsilons : list of float, optional
+            Allowed disparities (default: 21 steps from 0 to the unconstrained optimum's).
+
+        Returns
+        -------
+        Tradeoff
+            Deterministic per-group thresholds for every constraint but equalized odds;
+            randomised thresholds (two thresholds mixed with a stated probability, as in
+            Hardt, Price & Srebro 2016) for demographic parity, equal opportunity and
+            equalized odds; plus a single threshold for everyone and each group's own best.
+        """
+        view = self._views(attribute if attribute is not None else self.views[0].name)[0]
+        return tradeoff(
+            self.cells, view, constraint, objective, epsilons=epsilons, fp_cost=fp_cost, fn_cost=fn_cost
         )
 
     def calibration(

@@ -1,0 +1,134 @@
+"""Trade-off frontiers: exact against brute force, at least as good as fairlearn's
+ThresholdOptimizer, and thresholds that reproduce the rates they promise."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from fairlearn.postprocessing import ThresholdOptimizer
+from sklearn.compose import make_column_transformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+import fairness_widgets as fw
+from fairness_widgets.compute.operating_points import GroupCurve, group_curves
+
+NUMERIC = ["age", "education_num", "capital_gain", "capital_loss", "hours_per_week"]
+CATEGORICAL = ["workclass", "marital_status", "occupation", "relationship"]
+EPSILONS = np.linspace(0.0, 0.5, 26)
+
+
+def _rate(constraint: str, curve: GroupCurve, k: int) -> float:
+    if constraint == "demographic_parity":
+        return (curve.tp[k] + curve.fp[k]) / curve.size
+    if constraint == "equal_opportunity":
+        return curve.tp[k] / curve.positives
+    predicted = curve.tp[k] + curve.fp[k]
+    return curve.tp[k] / predicted if predicted else np.nan
+
+
+@pytest.fixture(scope="module")
+def small() -> fw.Audit:
+    rng = np.random.default_rng(1)
+    n = 150
+    group = rng.integers(0, 2, n)
+    label = rng.integers(0, 2, n)
+    score = np.round(np.clip(rng.random(n) * 0.6 + 0.3 * label + 0.1 * group, 0, 1), 2)
+    return fw.Audit(label, y_score=score, sensitive={"g": np.where(group == 1, "b", "a")}, resolution=None)
+
+
+@pytest.mark.parametrize("constraint", ["demographic_parity", "equal_opportunity", "predictive_parity"])
+def test_frontier_matches_brute_force_over_all_threshold_pairs(small: fw.Audit, constraint: str) -> None:
+    first, second = group_curves(small.views[0], small.cells)
+    n = first.size + second.size
+    found = []
+    for i in range(len(first.tp)):
+        for j in range(len(second.tp)):
+            gap = abs(_rate(constraint, first, i) - _rate(constraint, second, j))
+            if np.isnan(gap):
+                continue
+            correct = (
+                first.tp[i] + first.negatives - first.fp[i] + second.tp[j] + second.negatives - second.fp[j]
+            )
+            found.append((gap, correct / n))
+    brute = np.array(found)
+    frontier = small.tradeoff(constraint, epsilons=EPSILONS).points
+    deterministic = frontier[frontier["kind"] == "thresholds"]
+    assert len(deterministic) == len(EPSILONS)
+    for row in deterministic.itertuples():
+        best = brute[brute[:, 0] <= row.epsilon + 1e-12, 1].max()
+        assert row.objective == pytest.approx(best, abs=1e-12), row.epsilon
+        assert row.disparity <= row.epsilon + 1e-12
+
+
+@pytest.mark.parametrize("constraint", ["demographic_parity", "equal_opportunity", "equalized_odds"])
+def test_randomised_thresholds_are_never_worse(small: fw.Audit, constraint: str) -> None:
+    points = small.tradeoff(constraint, epsilons=EPSILONS).points
+    randomised = points[points["kind"] == "randomised thresholds"].set_index("epsilon")["objective"]
+    assert len(randomised) == len(EPSILONS)
+    assert (np.diff(randomised.to_numpy()) >= -1e-12).all()  # more slack never hurts
+    if constraint != "equalized_odds":
+        deterministic = points[points["kind"] == "thresholds"].set_index("epsilon")["objective"]
+        assert (randomised.to_numpy() >= deterministic.to_numpy() - 1e-12).all()
+
+
+def test_deterministic_thresholds_reproduce_their_rates(small: fw.Audit) -> None:
+    tradeoff = small.tradeoff("demographic_parity", epsilons=[0.05])
+    point = tradeoff.points[tradeoff.points["kind"] == "thresholds"].iloc[0]
+    chosen = tradeoff.choices[tradeoff.choices["point"] == point["point"]].set_index("group")
+    cells = small.cells
+    score, group = cells.score, np.asarray(small.views[0].levels)[small.views[0].codes]
+    assert score is not None
+    predicted = score >= chosen.loc[group, "threshold"].to_numpy()
+    for name in ("a", "b"):
+        rows = group == name
+        rate = (cells.count[rows] * predicted[rows]).sum() / cells.count[rows].sum()
+        assert rate == pytest.approx(chosen.loc[name, "selection_rate"], abs=1e-12)
+    assert point["disparity"] <= 0.05 + 1e-12
+
+
+@pytest.fixture(scope="module")
+def adult() -> tuple[pd.DataFrame, np.ndarray, object]:
+    train, test = fw.datasets.load_adult("train"), fw.datasets.load_adult("test")
+    model = make_pipeline(
+        make_column_transformer(
+            (StandardScaler(), NUMERIC), (OneHotEncoder(handle_unknown="ignore"), CATEGORICAL)
+        ),
+        LogisticRegression(max_iter=1_000),
+    ).fit(train[NUMERIC + CATEGORICAL], train["label"])
+    return test, model.predict_proba(test[NUMERIC + CATEGORICAL])[:, 1], model
+
+
+@pytest.mark.parametrize(
+    ("constraint", "fairlearn_name"),
+    [
+        ("demographic_parity", "demographic_parity"),
+        ("equal_opportunity", "true_positive_rate_parity"),
+        ("equalized_odds", "equalized_odds"),
+    ],
+)
+def test_frontier_is_at_least_as_good_as_threshold_optimizer(
+    adult: tuple[pd.DataFrame, np.ndarray, object], constraint: str, fairlearn_name: str
+) -> None:
+    test, score, model = adult
+    audit = fw.Audit(test["label"], y_score=score, sensitive=test[["sex"]], resolution=None)
+    ours = audit.tradeoff(constraint).best(0.0)
+    optimizer = ThresholdOptimizer(
+        estimator=model,
+        constraints=fairlearn_name,
+        objective="accuracy_score",
+        prefit=True,
+        predict_method="predict_proba",
+    ).fit(test[NUMERIC + CATEGORICAL], test["label"], sensitive_features=test["sex"])
+    # ThresholdOptimizer randomises: its accuracy is an expectation over its coin flips.
+    draws = [
+        optimizer.predict(test[NUMERIC + CATEGORICAL], sensitive_features=test["sex"], random_state=seed)
+        for seed in range(20)
+    ]
+    label = test["label"].to_numpy()
+    theirs = float(np.mean([(draw == label).mean() for draw in draws]))
+    spread = float(np.std([(draw == label).mean() for draw in draws]) / np.sqrt(len(draws)))
+    assert ours["disparity"] <= 1e-9  # the constraint holds exactly (in expectation)
+    assert ours["objective"] >= theirs - 3 * spread - 1e-9, (ours["objective"], theirs)
