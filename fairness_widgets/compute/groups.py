@@ -117,10 +117,7 @@ def attribute_from_column(name: str, column: pd.Series, missing: MissingPolicy =
         codes = values.astype(np.int8) if dtype.kind == "b" else values
         levels = [str(level) for level in range(int(values.max()) + 1)]
     else:
-        try:
-            raw_codes, uniques = pd.factorize(column, sort=True)
-        except TypeError:  # values of mixed types cannot be sorted
-            raw_codes, uniques = pd.factorize(column, sort=False)
+        raw_codes, uniques = factorize_in_chunks(column)
         levels = [str(level) for level in uniques]
         check_levels(name, levels + ([MISSING_GROUP] if any_missing else []))  # fail fast on an ID column
         codes = raw_codes.astype(_smallest(len(uniques) + 1))
@@ -132,6 +129,35 @@ def attribute_from_column(name: str, column: pd.Series, missing: MissingPolicy =
         used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(levels)))
         check_levels(name, [levels[index] for index in used])
     return Attribute(name=name, levels=tuple(levels), codes=codes)
+
+
+#: Rows factorised at a time: pandas sizes its hash table by the input, ~66 bytes a row
+#: for object columns; chunks keep that to a few MB whatever the row count.
+CHUNK_ROWS = 1 << 16
+
+
+def factorize_in_chunks(column: pd.Series) -> tuple[NDArray[np.int32], list[Any]]:
+    """Codes (-1 for missing) and sorted distinct values, factorising a chunk at a time."""
+    values = column.to_numpy()
+    codes = np.empty(len(values), dtype=np.int32)
+    position: dict[Any, int] = {}
+    uniques: list[Any] = []
+    for start in range(0, len(values), CHUNK_ROWS):
+        chunk_codes, chunk_uniques = pd.factorize(values[start : start + CHUNK_ROWS])
+        lookup = np.full(len(chunk_uniques) + 1, -1, dtype=np.int32)
+        for index, value in enumerate(chunk_uniques):
+            lookup[index] = position.setdefault(value, len(uniques))
+            if lookup[index] == len(uniques):
+                uniques.append(value)
+        codes[start : start + CHUNK_ROWS] = lookup[chunk_codes]
+    try:
+        order = sorted(range(len(uniques)), key=lambda index: uniques[index])
+    except TypeError:  # values of mixed types cannot be sorted
+        return codes, uniques
+    rank = np.empty(len(uniques) + 1, dtype=np.int32)
+    rank[-1] = -1
+    rank[order] = np.arange(len(uniques))
+    return rank[codes], [uniques[index] for index in order]
 
 
 def drop_empty_levels(
