@@ -1,0 +1,68 @@
+"""benchmarks/bench_core.py runs end to end on tiny data and writes its report.
+
+Only that it runs and what the report contains are checked: timings are the benchmark's
+output, never a test's assertion.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCH_CORE = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_core.py"
+
+HEADINGS = (
+    "# Core benchmark: fairness_widgets vs fairlearn and aif360",
+    "## Machine",
+    "## Method",
+    "## Requirements",
+    "## Group metrics: 5 metrics, 40 intersectional groups",
+    "## Bootstrap intervals (40 groups)",
+    "## aif360 vs disparities (one attribute: sex, reference group Male)",
+    "## Agreement (the benchmarked calls compute the same numbers)",
+    "## Where the time goes (profile of our code)",
+    "## Notes (estimates)",
+)
+
+
+@pytest.fixture
+def bench_core(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    pytest.importorskip("fairlearn")
+    pytest.importorskip("aif360")
+    spec = importlib.util.spec_from_file_location("bench_core", BENCH_CORE)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_core", module)  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_core_writes_its_report(
+    bench_core: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.md"
+    argv = ["--rows", "2000", "--boot-rows", "2000", "--repeats", "1", "--inputs", "object", "int"]
+    assert bench_core.main([*argv, "--skip-slow", "--profile", "--out", str(out)]) == 0
+
+    report = out.read_text(encoding="utf-8")
+    for heading in HEADINGS:
+        assert f"\n{heading}\n" in f"\n{report}", heading
+    # One row per measurement, and the same report on stdout.
+    for name in ("fairlearn MetricFrame", "Audit + by_group, 40 groups", "floor: np.bincount"):
+        assert f"| {name}" in report, name
+    assert "resample_counts((40, 4), n_boot=1,000) alone" in report
+    assert "aif360: 5 functions" in report
+    assert "not measured (needs --rows 1e6)" in report  # the requirements are checked at 1e6 rows
+    assert capsys.readouterr().out.strip() == report.strip()
+
+
+def test_row_counts_accept_scientific_notation(bench_core: ModuleType) -> None:
+    args = bench_core.parse_args(["--rows", "1e5", "2e3", "--out", "x.md"])
+    assert args.rows == [100_000, 2_000]
+    assert args.skip_slow  # the default invocation estimates the slow reference runs
+    assert not bench_core.parse_args(["--no-skip-slow"]).skip_slow
