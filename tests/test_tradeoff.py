@@ -132,3 +132,41 @@ def test_frontier_is_at_least_as_good_as_threshold_optimizer(
     spread = float(np.std([(draw == label).mean() for draw in draws]) / np.sqrt(len(draws)))
     assert ours["disparity"] <= 1e-9  # the constraint holds exactly (in expectation)
     assert ours["objective"] >= theirs - 3 * spread - 1e-9, (ours["objective"], theirs)
+
+
+@pytest.mark.parametrize("constraint", ["demographic_parity", "equalized_odds"])
+def test_postprocessor_reproduces_the_points_rates_on_new_rows(
+    adult: tuple[pd.DataFrame, np.ndarray, object], constraint: str
+) -> None:
+    test, score, _ = adult
+    audit = fw.Audit(test["label"], y_score=score, sensitive=test[["sex", "race"]], resolution=None)
+    tradeoff = audit.tradeoff(constraint, attribute="sex × race", epsilons=[0.05])
+    point = tradeoff.points[tradeoff.points["kind"] == "randomised thresholds"].iloc[0]
+    rule = tradeoff.postprocessor(point)
+    expected = rule.positive_probability(score, test[["sex", "race"]])
+    group = test["sex"].astype(str) + " × " + test["race"].astype(str)
+    chosen = tradeoff.choices[tradeoff.choices["point"] == point["point"]].groupby("group").first()
+    label = test["label"].to_numpy() == 1
+    for name, rows in group.groupby(group).groups.items():
+        mask = group.index.isin(rows)
+        if constraint == "demographic_parity":
+            assert expected[mask].mean() == pytest.approx(chosen.loc[name, "selection_rate"], abs=1e-12)
+        else:
+            assert expected[mask & label].mean() == pytest.approx(
+                chosen.loc[name, "true_positive_rate"], abs=1e-12
+            )
+    # Drawn predictions follow the probabilities (seeded, reproducible).
+    first = rule.predict(score, test[["sex", "race"]], random_state=0)
+    assert np.array_equal(first, rule.predict(score, test[["sex", "race"]], random_state=0))
+    assert abs(first.mean() - expected.mean()) < 0.01
+    assert set(rule.to_frame().columns) == {"attribute", "group", "threshold", "weight"}
+
+
+def test_postprocessor_refuses_unknown_groups_and_missing_columns(small: fw.Audit) -> None:
+    rule = small.tradeoff("demographic_parity", epsilons=[0.0]).postprocessor(2)
+    with pytest.raises(ValueError, match=r"Group\(s\) \['c'\] of 'g' have no threshold"):
+        rule.predict([0.5], {"g": ["c"]})
+    with pytest.raises(ValueError, match=r"must hold the column\(s\) \['g'\]"):
+        rule.predict([0.5], {"group": ["a"]})
+    with pytest.raises(ValueError, match="No point 99"):
+        small.tradeoff("demographic_parity", epsilons=[0.0]).postprocessor(99)

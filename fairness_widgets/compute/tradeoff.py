@@ -21,6 +21,7 @@ from fairness_widgets.compute.hull_search import Mixture, equalized_odds_search,
 from fairness_widgets.compute.metrics import safe_divide
 from fairness_widgets.compute.objectives import Objective, make_objective
 from fairness_widgets.compute.operating_points import GroupCurve, group_curves
+from fairness_widgets.compute.postprocessor import GroupThresholds
 from fairness_widgets.compute.window_search import window_search
 
 RateOf = Callable[[GroupCurve], NDArray[np.float64]]
@@ -72,6 +73,21 @@ class Tradeoff:
             raise ValueError(f"No point has a disparity of at most {max_disparity:g}.")
         best: pd.Series = eligible.iloc[int(np.argmax(eligible["objective"].to_numpy()))]
         return best
+
+    def postprocessor(self, point: int | pd.Series) -> GroupThresholds:
+        """The per-group thresholds of ``point`` (an id, or a row of ``points``) as a rule
+        that predicts on new scores."""
+        point_id = int(point["point"]) if isinstance(point, pd.Series) else int(point)
+        chosen = self.choices[self.choices["point"] == point_id]
+        if chosen.empty:
+            raise ValueError(f"No point {point_id}; points are 0..{len(self.points) - 1}.")
+        rules = {
+            str(group): tuple(
+                (float(t), float(w)) for t, w in zip(rows["threshold"], rows["weight"], strict=True)
+            )
+            for group, rows in chosen.groupby("group", sort=False)
+        }
+        return GroupThresholds(self.attribute, rules)
 
     def __repr__(self) -> str:
         frontier = self.points[self.points["kind"] != "single threshold"]
