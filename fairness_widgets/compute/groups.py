@@ -137,7 +137,17 @@ CHUNK_ROWS = 1 << 16
 
 
 def factorize_in_chunks(column: pd.Series) -> tuple[NDArray[np.int32], list[Any]]:
-    """Codes (-1 for missing) and sorted distinct values, factorising a chunk at a time."""
+    """Codes (-1 for missing) and sorted distinct values, factorising a chunk at a time.
+
+    Only object columns are chunked: for pandas' Arrow-backed strings, ``to_numpy`` would
+    build a Python object per row, and pandas factorises them lean as they are.
+    """
+    if column.dtype != object:
+        try:
+            raw_codes, distinct = pd.factorize(column, sort=True)
+        except TypeError:  # values of mixed types cannot be sorted
+            raw_codes, distinct = pd.factorize(column, sort=False)
+        return raw_codes.astype(np.int32), list(distinct)
     values = column.to_numpy()
     codes = np.empty(len(values), dtype=np.int32)
     position: dict[Any, int] = {}
