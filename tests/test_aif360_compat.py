@@ -3,30 +3,15 @@ its group rates agree with ours on Adult. tests/test_parity.py covers every shar
 
 from __future__ import annotations
 
-import importlib
-import logging
-from types import ModuleType
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from fairness_widgets import Audit
 from fairness_widgets.datasets import load_adult
+from tests.reference_setup import import_quietly
 
-
-def _import_quietly(module: str) -> ModuleType:
-    """aif360 logs warnings about optional extras (tensorflow, inFairness) on import, on
-    the root logger: silence them for the import only."""
-    previous = logging.root.manager.disable
-    logging.disable(logging.WARNING)
-    try:
-        return importlib.import_module(module)
-    finally:
-        logging.disable(previous)
-
-
-aif_metrics = _import_quietly("aif360.sklearn.metrics")
+aif_metrics = import_quietly("aif360.sklearn.metrics")
 
 
 @pytest.fixture(scope="module")

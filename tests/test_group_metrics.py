@@ -18,19 +18,17 @@ from fairlearn.metrics import (
     true_positive_rate,
 )
 from scipy.stats import norm
-from sklearn.compose import make_column_transformer
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_score, recall_score
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from fairness_widgets import Audit
 from fairness_widgets.compute import METRICS
 from fairness_widgets.compute.audit import DEFAULT_METRICS
 from fairness_widgets.compute.metrics import COUNT_METRICS
 from fairness_widgets.datasets import load_adult
+from tests.reference_setup import NUMERIC as MODEL_NUMERIC
+from tests.reference_setup import adult_model
 
-NUMERIC = ["age", "education_num", "capital_gain", "capital_loss", "hours_per_week"]
+NUMERIC = list(MODEL_NUMERIC)
 CATEGORICAL = ["marital_status", "relationship", "occupation"]
 CROSS = " × "
 TOLERANCE = 1e-12
@@ -63,16 +61,8 @@ class Fitted:
 
 @pytest.fixture(scope="module")
 def audit() -> Fitted:
-    train, test = load_adult("train"), load_adult("test")
-    model = make_pipeline(
-        make_column_transformer(
-            (StandardScaler(), NUMERIC),
-            (OneHotEncoder(handle_unknown="ignore"), CATEGORICAL),
-        ),
-        LogisticRegression(max_iter=1_000),
-    )
-    model.fit(train[NUMERIC + CATEGORICAL], train["label"])
-    y_pred = model.predict(test[NUMERIC + CATEGORICAL])
+    test = load_adult("test")
+    y_pred = adult_model(tuple(CATEGORICAL)).predict(test[NUMERIC + CATEGORICAL])
     # A model that predicts one class only would make the comparison weak.
     assert 0.1 < y_pred.mean() < 0.4
     audit = Audit(test["label"], y_pred=y_pred, sensitive=test[["sex", "race"]])

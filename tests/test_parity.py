@@ -11,14 +11,11 @@ measure is NaN here, where fairlearn reports 0.
 
 from __future__ import annotations
 
-import importlib
-import logging
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from types import ModuleType
 from typing import Any
 
 import fairlearn.metrics as flm
@@ -34,8 +31,6 @@ from fairlearn.metrics import (
     true_negative_rate,
     true_positive_rate,
 )
-from sklearn.compose import make_column_transformer
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
     accuracy_score,
     balanced_accuracy_score,
@@ -44,28 +39,17 @@ from sklearn.metrics import (
     recall_score,
     roc_auc_score,
 )
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from fairness_widgets import Audit
 from fairness_widgets.compute.disparities import FOUR_FIFTHS, FOUR_FIFTHS_FLAG
 from fairness_widgets.compute.metrics import COUNT_METRICS
 from fairness_widgets.datasets import load_adult
+from tests.reference_setup import NUMERIC as MODEL_NUMERIC
+from tests.reference_setup import adult_model, import_quietly
 
+aif = import_quietly("aif360.sklearn.metrics")
 
-def _import_quietly(module: str) -> ModuleType:
-    """Import without the root-logger warnings aif360 emits about optional extras."""
-    previous = logging.root.manager.disable
-    logging.disable(logging.WARNING)
-    try:
-        return importlib.import_module(module)
-    finally:
-        logging.disable(previous)
-
-
-aif = _import_quietly("aif360.sklearn.metrics")
-
-NUMERIC = ["age", "education_num", "capital_gain", "capital_loss", "hours_per_week"]
+NUMERIC = list(MODEL_NUMERIC)
 CATEGORICAL = ["marital_status", "relationship", "occupation"]
 FEATURES = NUMERIC + CATEGORICAL
 AGE_BANDS = ["<30", "30-44", "45-59", "60+"]
@@ -126,16 +110,8 @@ class Scored:
 
 @pytest.fixture(scope="module")
 def adult() -> Scored:
-    train, test = load_adult("train"), load_adult("test")
-    model = make_pipeline(
-        make_column_transformer(
-            (StandardScaler(), NUMERIC),
-            (OneHotEncoder(handle_unknown="ignore"), CATEGORICAL),
-        ),
-        LogisticRegression(max_iter=1_000),
-    )
-    model.fit(train[FEATURES], train["label"])
-    score = model.predict_proba(test[FEATURES])[:, 1]
+    test = load_adult("test")
+    score = adult_model(tuple(CATEGORICAL)).predict_proba(test[FEATURES])[:, 1]
     test = test.assign(
         age_band=pd.cut(test["age"], bins=[0, 30, 45, 60, 200], right=False, labels=AGE_BANDS)
     ).reset_index(drop=True)

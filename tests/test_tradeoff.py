@@ -7,15 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from fairlearn.postprocessing import ThresholdOptimizer
-from sklearn.compose import make_column_transformer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 import fairness_widgets as fw
 from fairness_widgets.compute.operating_points import GroupCurve, group_curves
+from tests.reference_setup import NUMERIC as MODEL_NUMERIC
+from tests.reference_setup import adult_model
 
-NUMERIC = ["age", "education_num", "capital_gain", "capital_loss", "hours_per_week"]
+NUMERIC = list(MODEL_NUMERIC)
 CATEGORICAL = ["workclass", "marital_status", "occupation", "relationship"]
 EPSILONS = np.linspace(0.0, 0.5, 26)
 
@@ -91,13 +89,8 @@ def test_deterministic_thresholds_reproduce_their_rates(small: fw.Audit) -> None
 
 @pytest.fixture(scope="module")
 def adult() -> tuple[pd.DataFrame, np.ndarray, object]:
-    train, test = fw.datasets.load_adult("train"), fw.datasets.load_adult("test")
-    model = make_pipeline(
-        make_column_transformer(
-            (StandardScaler(), NUMERIC), (OneHotEncoder(handle_unknown="ignore"), CATEGORICAL)
-        ),
-        LogisticRegression(max_iter=1_000),
-    ).fit(train[NUMERIC + CATEGORICAL], train["label"])
+    test = fw.datasets.load_adult("test")
+    model = adult_model(tuple(CATEGORICAL))
     return test, model.predict_proba(test[NUMERIC + CATEGORICAL])[:, 1], model
 
 

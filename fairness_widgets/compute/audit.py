@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from fairness_widgets.compute.bootstrap import DEFAULT_BOOTSTRAP
 from fairness_widgets.compute.by_group import MIN_GROUP_SIZE, group_table
 from fairness_widgets.compute.cells import DEFAULT_RESOLUTION, Cells
 from fairness_widgets.compute.cells_from_arrays import cells_from_inputs
@@ -198,7 +199,7 @@ class Audit:
         attributes: Sequence[str] | str | None = None,
         threshold: float | None = None,
         confidence: float = 0.95,
-        n_boot: int = 1_000,
+        n_boot: int = DEFAULT_BOOTSTRAP,
         seed: int | None = 0,
     ) -> pd.DataFrame:
         """Each metric for each group, with a confidence interval.
@@ -256,7 +257,7 @@ class Audit:
         reference: Mapping[str, str] | None = None,
         threshold: float | None = None,
         confidence: float = 0.95,
-        n_boot: int = 1_000,
+        n_boot: int = DEFAULT_BOOTSTRAP,
         seed: int | None = 0,
     ) -> pd.DataFrame:
         """Disparity measures per attribute, with bootstrap intervals and p-values.

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from fairness_widgets.compute.bootstrap import percentile_interval, resample_counts
+from fairness_widgets.compute.bootstrap import DEFAULT_BOOTSTRAP, percentile_interval, resample_counts
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.groups import Attribute
 from fairness_widgets.compute.intervals import wilson_interval
@@ -53,7 +53,7 @@ def group_table(
     threshold: float | None = None,
     min_group_size: int = MIN_GROUP_SIZE,
     confidence: float = 0.95,
-    n_boot: int = 1_000,
+    n_boot: int = DEFAULT_BOOTSTRAP,
     seed: int | None = 0,
 ) -> pd.DataFrame:
     """Tidy table: one row per (view, group, metric); see :meth:`Audit.by_group`."""

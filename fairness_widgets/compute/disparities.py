@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from fairness_widgets.compute.bootstrap import percentile_interval, resample_counts
+from fairness_widgets.compute.bootstrap import DEFAULT_BOOTSTRAP, percentile_interval, resample_counts
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.groups import CROSS, Attribute
 from fairness_widgets.compute.inequality import between_group_generalized_entropy, generalized_entropy
@@ -339,7 +339,7 @@ def disparity_table(
     reference: Mapping[str, str] | None = None,
     min_group_size: int = 30,
     confidence: float = 0.95,
-    n_boot: int = 1_000,
+    n_boot: int = DEFAULT_BOOTSTRAP,
     seed: int | None = 0,
 ) -> pd.DataFrame:
     """Tidy disparity table; see :meth:`Audit.disparities`."""

@@ -51,14 +51,6 @@ class ClassifierInputs:
     def n_rows(self) -> int:
         return len(self.y_true)
 
-    def attribute(self, name: str) -> Attribute:
-        """Return the attribute called ``name`` or raise a ValueError listing them."""
-        for attribute in self.attributes:
-            if attribute.name == name:
-                return attribute
-        names = ", ".join(repr(a.name) for a in self.attributes)
-        raise ValueError(f"Unknown sensitive attribute {name!r}; choose one of {names}.")
-
 
 def prepare_inputs(
     y_true: Any,
