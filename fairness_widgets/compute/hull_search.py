@@ -2,9 +2,12 @@
 
 Mixing two operating points moves rate and value along the segment between them, so a
 group can reach its upper concave hull of (rate, value). With a concave value per group,
-"every rate within eps" is solved exactly by trying each hull corner as a window end
-(Hardt, Price & Srebro, 2016, for eps = 0). Equalized odds (two rates at once) is a
-small linear programme over the corners of each group's ROC hull.
+"every rate within eps" is solved exactly (Hardt, Price & Srebro, 2016, for eps = 0): for
+a window start s, each group's best is its hull at the rate nearest its peak in
+[s, s + eps]; that is concave in s, and so is the sum over groups, so a binary search
+over the breakpoints (hull corners, and corners minus eps) finds the best start, for
+every eps at once. Equalized odds (two rates at once) is a small linear programme over
+the corners of each group's ROC hull.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linprog
+
+from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
 
 
 @dataclass(frozen=True)
@@ -26,92 +31,162 @@ class Mixture:
     weights: list[NDArray[np.float64]]
 
 
-def upper_hull(x: NDArray[np.float64], v: NDArray[np.float64]) -> NDArray[np.intp]:
-    """Indices of the upper concave hull of points (x, v), by increasing x."""
-    keep = np.flatnonzero(np.isfinite(x))
-    order = keep[np.lexsort((-v[keep], x[keep]))]
-    hull: list[int] = []
-    for index in order:
-        if hull and x[hull[-1]] == x[index]:
-            continue  # same rate, lower value (sorted by value within a rate)
-        while len(hull) >= 2:
-            a, b = hull[-2], hull[-1]
-            cross = (x[b] - x[a]) * (v[index] - v[a]) - (v[b] - v[a]) * (x[index] - x[a])
-            if cross >= 0:
-                hull.pop()  # b lies on or under the segment a -> index
-            else:
-                break
-        hull.append(int(index))
-    return np.array(hull, dtype=np.intp)
+class Hulls:
+    """Every group's upper hull of (rate, value) in flat arrays, searchable by
+    ``2 * group + rate`` (rates lie in [0, 1])."""
+
+    def __init__(self, rate: NDArray[np.float64], value: NDArray[np.float64], offsets: NDArray[np.intp]):
+        corners = upper_hulls(rate, value, offsets)
+        self.corners = np.concatenate(corners)
+        lengths = np.array([len(c) for c in corners])
+        if (lengths == 0).any():
+            raise ValueError("Every group needs at least one operating point with a defined rate.")
+        self.start = np.concatenate([[0], np.cumsum(lengths)])[:-1]
+        self.last = self.start + lengths - 1
+        self.x, self.v = rate[self.corners], value[self.corners]
+        self.band = 2.0 * np.arange(len(lengths))
+        self.key = self.x + np.repeat(self.band, lengths)
+        peaks = [a + int(np.argmax(self.v[a : b + 1])) for a, b in zip(self.start, self.last, strict=True)]
+        self.peak = self.x[peaks]
+
+    def segment(self, target: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+        """For targets (groups x anything), the hull segment [j, j + 1] holding each, and
+        how far along it (0 at corner j; single-corner hulls give j, 0)."""
+        shape = target.shape
+        flat = (target + self.band.reshape((-1,) + (1,) * (target.ndim - 1))).ravel()
+        j = np.searchsorted(self.key, flat, side="right") - 1
+        start = np.repeat(self.start, target.size // len(self.start))
+        last = np.repeat(self.last, target.size // len(self.start))
+        j = np.clip(j, start, np.maximum(last - 1, start))
+        following = np.minimum(j + 1, last)
+        width = self.x[following] - self.x[j]
+        along = np.where(width > 0, (target.ravel() - self.x[j]) / np.where(width > 0, width, 1.0), 0.0)
+        return j.reshape(shape), np.clip(along, 0.0, 1.0).reshape(shape)
+
+    def value_at(self, target: NDArray[np.float64]) -> NDArray[np.float64]:
+        j, along = self.segment(target)
+        following = np.minimum(j + 1, self.last.reshape((-1,) + (1,) * (target.ndim - 1)))
+        value: NDArray[np.float64] = self.v[j] + along * (self.v[following] - self.v[j])
+        return value
+
+    def totals(self, starts: NDArray[np.float64], epsilon: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Sum over groups of the best (randomised) value with rate in [s, s + eps]; starts
+        have shape (epsilons, candidates)."""
+        peak = self.peak[:, None, None]
+        target = np.clip(peak, starts[None], (starts + epsilon[:, None])[None])
+        totals: NDArray[np.float64] = self.value_at(target).sum(axis=0)
+        return totals
+
+    def candidates(self, epsilons: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Per eps (rows), the sorted window starts where the summed hull value bends:
+        hull corners and peaks, and the same minus eps. Repeats are moved to the end (as
+        copies of the last start), so the row reads as non-increasing after its peak."""
+        low = float(self.x[self.start].max())
+        high = float(self.x[self.last].min())
+        if low - epsilons.min() > high + 1e-12:
+            raise ValueError(f"No randomised thresholds keep every group's rate within {epsilons.min():g}.")
+        base = np.concatenate([self.x, self.peak])
+        lowest = (low - epsilons)[:, None]
+        shifted = base - epsilons[:, None]
+        rows = np.concatenate([np.broadcast_to(base, shifted.shape), shifted], axis=1)
+        rows = np.sort(np.clip(np.concatenate([rows, lowest], axis=1), lowest, high), axis=1)
+        repeated = np.zeros(rows.shape, dtype=bool)
+        repeated[:, 1:] = rows[:, 1:] == rows[:, :-1]
+        rows[repeated] = high
+        rows.sort(axis=1)
+        return rows
+
+    def best_starts(self, epsilons: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+        """Per eps, the index into :meth:`candidates` of the best window start, and the
+        candidates: the summed hull value is concave in the start, so binary search."""
+        candidates = self.candidates(epsilons)
+        lo = np.zeros(len(epsilons), dtype=np.intp)
+        hi = np.full(len(epsilons), candidates.shape[1] - 1, dtype=np.intp)
+        rows = np.arange(len(epsilons))
+        while (lo < hi).any():
+            mid = (lo + hi) // 2
+            pair = candidates[rows[:, None], np.stack([mid, np.minimum(mid + 1, hi)], axis=1)]
+            total = self.totals(pair, epsilons)
+            falling = total[:, 1] <= total[:, 0]
+            hi = np.where(falling, mid, hi)
+            lo = np.where(falling, lo, mid + 1)
+        return lo, candidates
+
+    def starts_reaching(
+        self, epsilons: NDArray[np.float64], level: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Per eps, an interval of window starts outside which the summed hull value is
+        below ``level`` (the hull bounds every deterministic choice, so no better
+        deterministic window starts outside it)."""
+        best, candidates = self.best_starts(epsilons)
+        rows = np.arange(len(epsilons))
+        last = candidates.shape[1] - 1
+
+        def first_reaching(lo: NDArray[np.intp], hi: NDArray[np.intp], rising: bool) -> NDArray[np.intp]:
+            # On [lo, hi] the value only rises (or only falls): find where it crosses level.
+            while (lo < hi).any():
+                mid = (lo + hi + (0 if rising else 1)) // 2
+                reached = self.totals(candidates[rows, mid][:, None], epsilons)[:, 0] >= level
+                if rising:
+                    hi, lo = np.where(reached, mid, hi), np.where(reached, lo, mid + 1)
+                else:
+                    lo, hi = np.where(reached, mid, lo), np.where(reached, hi, mid - 1)
+            return lo
+
+        left = first_reaching(np.zeros(len(rows), dtype=np.intp), best.copy(), rising=True)
+        right = first_reaching(best.copy(), np.full(len(rows), last, dtype=np.intp), rising=False)
+        # The value is linear between candidates: widen to the neighbours to be safe.
+        return candidates[rows, np.maximum(left - 1, 0)], candidates[rows, np.minimum(right + 1, last)]
 
 
-def hull_search(
-    rates: list[NDArray[np.float64]], values: list[NDArray[np.float64]], epsilons: NDArray[np.float64]
-) -> list[Mixture]:
+def hull_search(hulls: Hulls, epsilons: NDArray[np.float64]) -> list[Mixture]:
     """For each eps, the randomised choice maximising the summed value with all groups'
-    (expected) rates within eps of each other."""
-    hulls = []
-    for rate, value in zip(rates, values, strict=True):
-        corners = upper_hull(rate, value)
-        hulls.append((corners, rate[corners], value[corners]))
-    peaks = np.array([hx[np.argmax(hv)] for _, hx, hv in hulls])
-    low = max(hx[0] for _, hx, _ in hulls)
-    high = min(hx[-1] for _, hx, _ in hulls)
-    corners_x = np.concatenate([hx for _, hx, _ in hulls] + [peaks])
+    (expected) rates within eps of each other. Points are flat indices."""
+    epsilons = np.asarray(epsilons, dtype=np.float64)
+    index, candidates = hulls.best_starts(epsilons)
+    best = candidates[np.arange(len(epsilons)), index]
+    target = np.clip(hulls.peak[:, None], best, best + epsilons)  # groups x epsilons
+    value_at = hulls.value_at(target).sum(axis=0)
+    j, along = hulls.segment(target)
     mixtures = []
-    for epsilon in epsilons:
-        starts = np.concatenate([corners_x, corners_x - epsilon])
-        starts = np.unique(np.clip(starts, low - epsilon, high))
-        total = np.zeros(len(starts))
-        for (_, hx, hv), peak in zip(hulls, peaks, strict=True):
-            target = np.clip(peak, starts, starts + epsilon)
-            inside = (target >= hx[0]) & (target <= hx[-1])
-            total += np.where(inside, np.interp(target, hx, hv), -np.inf)
-        winner = int(np.argmax(total))
-        if not np.isfinite(total[winner]):
-            raise ValueError(f"No randomised thresholds keep every group's rate within {epsilon:g}.")
+    for e, epsilon in enumerate(epsilons):
         points, weights = [], []
-        for (corners, hx, _), peak in zip(hulls, peaks, strict=True):
-            target = float(np.clip(peak, starts[winner], starts[winner] + epsilon))
-            j = int(np.clip(np.searchsorted(hx, target, side="right") - 1, 0, max(len(hx) - 2, 0)))
-            if len(hx) == 1 or target <= hx[j]:
-                points.append(np.array([corners[j]]))
+        for g in range(len(hulls.start)):
+            first, share = int(j[g, e]), float(along[g, e])
+            if share <= 0.0 or first == hulls.last[g]:
+                points.append(hulls.corners[[first]])
                 weights.append(np.array([1.0]))
-                continue
-            share = (target - hx[j]) / (hx[j + 1] - hx[j])
-            points.append(np.array([corners[j], corners[j + 1]]))
-            weights.append(np.array([1.0 - share, share]))
-        mixtures.append(Mixture(float(epsilon), float(total[winner]), points, weights))
+            elif share >= 1.0:
+                points.append(hulls.corners[[first + 1]])
+                weights.append(np.array([1.0]))
+            else:
+                points.append(hulls.corners[[first, first + 1]])
+                weights.append(np.array([1.0 - share, share]))
+        mixtures.append(Mixture(float(epsilon), float(value_at[e]), points, weights))
     return mixtures
 
 
-def _hull_corners(fpr: NDArray[np.float64], tpr: NDArray[np.float64]) -> NDArray[np.intp]:
-    """Corners of the convex hull of a group's ROC points (upper and lower chains)."""
-    upper = upper_hull(fpr, tpr)
-    lower = upper_hull(fpr, -tpr)
-    return np.unique(np.concatenate([upper, lower]))
-
-
 def equalized_odds_search(
-    tpr: list[NDArray[np.float64]],
-    fpr: list[NDArray[np.float64]],
-    values: list[NDArray[np.float64]],
+    tpr: NDArray[np.float64],
+    fpr: NDArray[np.float64],
+    value: NDArray[np.float64],
+    offsets: NDArray[np.intp],
     epsilons: NDArray[np.float64],
 ) -> list[Mixture]:
     """Randomised choice maximising the summed value with every group's true and false
     positive rates within eps of each other (a linear programme per eps, HiGHS)."""
-    corners = [_hull_corners(f, t) for f, t in zip(fpr, tpr, strict=True)]
+    corners = hull_corners(fpr, tpr, offsets)
     sizes = [len(c) for c in corners]
     n_weights = sum(sizes)
     # Variables: the weights of every group's corners, then the two window centres.
-    cost = -np.concatenate([values[g][c] for g, c in enumerate(corners)] + [np.zeros(2)])
+    cost = -np.concatenate([value[c] for c in corners] + [np.zeros(2)])
     equal_rows, bound_rows = [], []
     offset = 0
     for g, c in enumerate(corners):
         row = np.zeros(n_weights + 2)
         row[offset : offset + sizes[g]] = 1.0
         equal_rows.append(row)
-        for rate, centre in ((tpr[g][c], n_weights), (fpr[g][c], n_weights + 1)):
+        for rate, centre in ((tpr[c], n_weights), (fpr[c], n_weights + 1)):
             above = np.zeros(n_weights + 2)
             above[offset : offset + sizes[g]] = rate
             above[centre] = -1.0

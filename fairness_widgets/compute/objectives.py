@@ -35,7 +35,13 @@ class Objective:
 
     def of_group(self, curve: GroupCurve) -> NDArray[np.float64]:
         """The group's contribution at each of its operating points (no constant)."""
-        return self.tp_weight * curve.tp - self.fp_weight * curve.fp
+        return self.of_counts(curve.tp, curve.fp)
+
+    def of_counts(
+        self, tp: NDArray[np.int64] | NDArray[np.float64], fp: NDArray[np.int64] | NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """The contribution of true and false positive counts (no constant)."""
+        return np.asarray(self.tp_weight * tp - self.fp_weight * fp, dtype=np.float64)
 
     def total(self, tp: float, fp: float) -> float:
         return float(self.constant + self.tp_weight * tp - self.fp_weight * fp)

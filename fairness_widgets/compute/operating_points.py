@@ -1,8 +1,12 @@
 """Every threshold of every group: the operating points a post-processor can choose from.
 
-From the cells, each group's scores are sorted once (descending); lowering the threshold
-past one score level at a time adds that level's positives and negatives. Point ``k`` of
-a group predicts positive every score ``>= thresholds[k]`` (point 0: no one).
+The cells are sorted once by score (descending), then split by group with a stable
+counting sort, so each group's levels come out descending; lowering the threshold past
+one score level at a time adds that level's positives and negatives. Point ``k`` of a
+group predicts positive every score ``>= thresholds[k]`` (point 0: no one).
+
+All groups live in flat arrays (``offsets`` marks where each starts), so the searches
+over thresholds are vectorised over groups rather than looping over them.
 """
 
 from __future__ import annotations
@@ -43,31 +47,141 @@ class GroupCurve:
         return self.positives + self.negatives
 
 
-def group_curves(view: Attribute, cells: Cells) -> list[GroupCurve]:
-    """The operating points of each group of ``view`` (needs scores)."""
+@dataclass(frozen=True)
+class OperatingPoints:
+    """The operating points of all groups, concatenated group after group.
+
+    Attributes
+    ----------
+    groups : tuple of str
+    offsets : ndarray of intp, shape (n_groups + 1,)
+        Group ``g``'s points are ``offsets[g]:offsets[g + 1]`` of the flat arrays.
+    thresholds, tp, fp : ndarray
+        As in :class:`GroupCurve`, all groups one after the other.
+    overall_thresholds, overall_tp, overall_fp : ndarray
+        The same for everyone pooled (one threshold for all groups).
+    """
+
+    groups: tuple[str, ...]
+    offsets: NDArray[np.intp]
+    thresholds: NDArray[np.float64]
+    tp: NDArray[np.int64]
+    fp: NDArray[np.int64]
+    overall_thresholds: NDArray[np.float64]
+    overall_tp: NDArray[np.int64]
+    overall_fp: NDArray[np.int64]
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.groups)
+
+    @property
+    def group_of_point(self) -> NDArray[np.intp]:
+        """The group index of each flat point."""
+        return np.repeat(np.arange(self.n_groups), np.diff(self.offsets))
+
+    @property
+    def positives(self) -> NDArray[np.int64]:
+        """Actual positives per group (the true positives at each group's last point)."""
+        return self.tp[self.offsets[1:] - 1]
+
+    @property
+    def negatives(self) -> NDArray[np.int64]:
+        return self.fp[self.offsets[1:] - 1]
+
+    @property
+    def sizes(self) -> NDArray[np.int64]:
+        return self.positives + self.negatives
+
+    def curve(self, group: int) -> GroupCurve:
+        """Group ``group``'s points (views of the flat arrays, no copy)."""
+        part = slice(self.offsets[group], self.offsets[group + 1])
+        tp, fp = self.tp[part], self.fp[part]
+        return GroupCurve(self.groups[group], self.thresholds[part], tp, fp, int(tp[-1]), int(fp[-1]))
+
+    @property
+    def curves(self) -> list[GroupCurve]:
+        return [self.curve(g) for g in range(self.n_groups)]
+
+
+def _small_int(codes: NDArray[np.integer], n_groups: int) -> NDArray[np.integer]:
+    """Codes in the narrowest integer type, so that a stable sort of them is a radix sort."""
+    return codes.astype(np.int16) if n_groups < 2**15 else codes
+
+
+def operating_points(view: Attribute, cells: Cells) -> OperatingPoints:
+    """The operating points of each group of ``view`` (needs scores): one sort of the cells."""
     if cells.score is None:
         raise ValueError(
             "Trade-offs need scores to move thresholds; this audit was given hard predictions. "
             "Build it with y_score= (e.g. model.predict_proba(X)[:, 1])."
         )
-    levels, position = np.unique(cells.score, return_inverse=True)
-    key = view.codes * len(levels) + position
-    size = view.n_groups * len(levels)
-    positives = np.bincount(key, cells.count * cells.y_true, size).reshape(view.n_groups, -1)
-    negatives = np.bincount(key, cells.count * (1 - cells.y_true), size).reshape(view.n_groups, -1)
-    curves = []
-    for group in range(view.n_groups):
-        present = np.flatnonzero(positives[group] + negatives[group])[::-1]  # descending score
-        tp = np.concatenate([[0], np.cumsum(positives[group][present])]).astype(np.int64)
-        fp = np.concatenate([[0], np.cumsum(negatives[group][present])]).astype(np.int64)
-        curves.append(
-            GroupCurve(
-                group=view.levels[group],
-                thresholds=np.concatenate([[np.inf], levels[present]]),
-                tp=tp,
-                fp=fp,
-                positives=int(tp[-1]),
-                negatives=int(fp[-1]),
-            )
-        )
-    return curves
+    descending = np.argsort(-cells.score)
+    all_positives = cells.count * cells.y_true
+    all_negatives = cells.count - all_positives
+    score = cells.score[descending]
+    overall = _cumulate(
+        score, all_positives[descending], all_negatives[descending], np.zeros(len(score), dtype=np.intp), 1
+    )
+    codes = view.codes[descending]
+    order = descending[np.argsort(_small_int(codes, view.n_groups), kind="stable")]
+    points = _cumulate(
+        cells.score[order], all_positives[order], all_negatives[order], view.codes[order], view.n_groups
+    )
+    return OperatingPoints(
+        groups=tuple(view.levels),
+        offsets=points[0],
+        thresholds=points[1],
+        tp=points[2],
+        fp=points[3],
+        overall_thresholds=overall[1],
+        overall_tp=overall[2],
+        overall_fp=overall[3],
+    )
+
+
+def _cumulate(
+    score: NDArray[np.float64],
+    positives: NDArray[np.int64],
+    negatives: NDArray[np.int64],
+    group: NDArray[np.integer],
+    n_groups: int,
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
+    """Flat operating points from cells sorted by (group, score descending).
+
+    Cells of equal score in a group merge into one level; each group gets a leading
+    point that predicts no one.
+    """
+    new_level = np.ones(len(score), dtype=bool)
+    new_level[1:] = (score[1:] != score[:-1]) | (group[1:] != group[:-1])
+    starts = np.flatnonzero(new_level)
+    level_group = group[starts]
+    if len(starts) == len(score):  # every cell its own level (no reduceat: slow on tiny runs)
+        level_pos, level_neg = positives, negatives
+    else:
+        level_pos = np.add.reduceat(positives, starts) if len(starts) else np.zeros(0, np.int64)
+        level_neg = np.add.reduceat(negatives, starts) if len(starts) else np.zeros(0, np.int64)
+    levels_per_group = np.bincount(level_group, minlength=n_groups)
+    offsets = np.zeros(n_groups + 1, dtype=np.intp)
+    np.cumsum(levels_per_group + 1, out=offsets[1:])
+    # Level j of group g sits at flat position j + g + 1 (one leading point per group).
+    position = np.arange(len(starts)) + level_group + 1
+    n_points = int(offsets[-1])
+    thresholds = np.full(n_points, np.inf)
+    thresholds[position] = score[starts]
+    tp = np.zeros(n_points, dtype=np.int64)
+    fp = np.zeros(n_points, dtype=np.int64)
+    tp[position] = level_pos
+    fp[position] = level_neg
+    np.cumsum(tp, out=tp)
+    np.cumsum(fp, out=fp)
+    # Restart the running sums at every group: subtract what the earlier groups added.
+    first = offsets[:-1]
+    tp -= np.repeat(tp[first], levels_per_group + 1)
+    fp -= np.repeat(fp[first], levels_per_group + 1)
+    return offsets, thresholds, tp, fp
+
+
+def group_curves(view: Attribute, cells: Cells) -> list[GroupCurve]:
+    """The operating points of each group of ``view``, one curve per group."""
+    return operating_points(view, cells).curves

@@ -17,24 +17,52 @@ from numpy.typing import NDArray
 
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.groups import Attribute
-from fairness_widgets.compute.hull_search import Mixture, equalized_odds_search, hull_search
+from fairness_widgets.compute.hull_search import Hulls, Mixture, equalized_odds_search, hull_search
 from fairness_widgets.compute.metrics import safe_divide
 from fairness_widgets.compute.objectives import Objective, make_objective
-from fairness_widgets.compute.operating_points import GroupCurve, group_curves
+from fairness_widgets.compute.operating_points import GroupCurve, OperatingPoints, operating_points
 from fairness_widgets.compute.postprocessor import GroupThresholds
 from fairness_widgets.compute.window_search import window_search
 
+Counts = NDArray[np.float64] | NDArray[np.int64]
+#: A rate from (tp, fp, actual positives, actual negatives), elementwise.
+RateFunction = Callable[[Counts, Counts, Counts, Counts], NDArray[np.float64]]
+
+
+def selection_rate(tp: Counts, fp: Counts, positives: Counts, negatives: Counts) -> NDArray[np.float64]:
+    return safe_divide(np.asarray(tp + fp, dtype=np.float64), np.asarray(positives + negatives, np.float64))
+
+
+def true_positive_rate(tp: Counts, fp: Counts, positives: Counts, negatives: Counts) -> NDArray[np.float64]:
+    return safe_divide(np.asarray(tp, dtype=np.float64), np.asarray(positives, dtype=np.float64))
+
+
+def false_positive_rate(tp: Counts, fp: Counts, positives: Counts, negatives: Counts) -> NDArray[np.float64]:
+    return safe_divide(np.asarray(fp, dtype=np.float64), np.asarray(negatives, dtype=np.float64))
+
+
+def precision(tp: Counts, fp: Counts, positives: Counts, negatives: Counts) -> NDArray[np.float64]:
+    return safe_divide(np.asarray(tp, dtype=np.float64), np.asarray(tp + fp, dtype=np.float64))
+
+
+#: The rates each constraint equalises, by name.
+CONSTRAINT_RATES: dict[str, dict[str, RateFunction]] = {
+    "demographic_parity": {"selection_rate": selection_rate},
+    "equal_opportunity": {"true_positive_rate": true_positive_rate},
+    "predictive_parity": {"precision": precision},
+    "equalized_odds": {"true_positive_rate": true_positive_rate, "false_positive_rate": false_positive_rate},
+}
 RateOf = Callable[[GroupCurve], NDArray[np.float64]]
+
+
+def _of_curve(rate: RateFunction) -> RateOf:
+    return lambda c: rate(c.tp, c.fp, np.full(len(c.tp), c.positives), np.full(len(c.tp), c.negatives))
+
 
 #: The rate each constraint equalises, per operating point of a group.
 RATES: dict[str, tuple[RateOf, ...]] = {
-    "demographic_parity": (lambda c: (c.tp + c.fp) / c.size,),
-    "equal_opportunity": (lambda c: safe_divide(c.tp, np.full(len(c.tp), c.positives)),),
-    "predictive_parity": (lambda c: safe_divide(c.tp, c.tp + c.fp),),
-    "equalized_odds": (
-        lambda c: safe_divide(c.tp, np.full(len(c.tp), c.positives)),
-        lambda c: safe_divide(c.fp, np.full(len(c.fp), c.negatives)),
-    ),
+    constraint: tuple(_of_curve(rate) for rate in rates.values())
+    for constraint, rates in CONSTRAINT_RATES.items()
 }
 #: Constraints whose rate is linear in a mixture of thresholds (randomising helps).
 RANDOMISABLE = ("demographic_parity", "equal_opportunity", "equalized_odds")
@@ -103,45 +131,42 @@ def _disparity(rates: Sequence[NDArray[np.float64]]) -> float:
     return float(max(np.nanmax(r) - np.nanmin(r) for r in rates))
 
 
+Pick = tuple[NDArray[np.intp], NDArray[np.float64]]  # flat point indices, their probabilities
+
+
 def _records(
     point: int,
     kind: str,
     epsilon: float,
     *,
-    picks: list[tuple[NDArray[np.intp], NDArray[np.float64]]],
-    curves: list[GroupCurve],
-    rate_of: tuple[RateOf, ...],
+    picks: list[Pick],
+    points: OperatingPoints,
+    rates: dict[str, NDArray[np.float64]],
     objective: Objective,
-    names: Sequence[str],
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    expected = [
-        np.array(
-            [
-                float(np.dot(weights, rate(curve)[indices]))
-                for curve, (indices, weights) in zip(curves, picks, strict=True)
-            ]
-        )
-        for rate in rate_of
-    ]
-    tp = sum(float(np.dot(w, c.tp[i])) for c, (i, w) in zip(curves, picks, strict=True))
-    fp = sum(float(np.dot(w, c.fp[i])) for c, (i, w) in zip(curves, picks, strict=True))
+    expected = {
+        name: np.array([float(np.dot(weights, rate[indices])) for indices, weights in picks])
+        for name, rate in rates.items()
+    }
+    tp = sum(float(np.dot(w, points.tp[i])) for i, w in picks)
+    fp = sum(float(np.dot(w, points.fp[i])) for i, w in picks)
     row = {
         "point": point,
         "kind": kind,
         "epsilon": epsilon,
-        "disparity": _disparity(expected),
+        "disparity": _disparity(list(expected.values())),
         "objective": objective.total(tp, fp),
     }
     choices = []
-    for g, (curve, (indices, weights)) in enumerate(zip(curves, picks, strict=True)):
+    for g, (indices, weights) in enumerate(picks):
         for index, weight in zip(indices, weights, strict=True):
             choice = {
                 "point": point,
-                "group": curve.group,
-                "threshold": float(curve.thresholds[index]),
+                "group": points.groups[g],
+                "threshold": float(points.thresholds[index]),
                 "weight": float(weight),
             }
-            choice |= {name: float(values[g]) for name, values in zip(names, expected, strict=True)}
+            choice |= {name: float(values[g]) for name, values in expected.items()}
             choices.append(choice)
     return row, choices
 
@@ -157,74 +182,69 @@ def tradeoff(
     fn_cost: float = 1.0,
 ) -> Tradeoff:
     """See :meth:`fairness_widgets.Audit.tradeoff`."""
-    if constraint not in RATES:
-        raise ValueError(f"constraint must be one of {', '.join(RATES)}; got {constraint!r}.")
-    curves = group_curves(view, cells)
-    goal = make_objective(objective, curves, fp_cost=fp_cost, fn_cost=fn_cost)
-    rate_of = RATES[constraint]
-    names = (
-        ["true_positive_rate", "false_positive_rate"]
-        if constraint == "equalized_odds"
-        else [
-            {"demographic_parity": "selection_rate", "equal_opportunity": "true_positive_rate"}.get(
-                constraint, "precision"
-            )
-        ]
-    )
-    rates = [[rate(curve) for curve in curves] for rate in rate_of]
-    values = [goal.of_group(curve) for curve in curves]
-    for name, per_group in zip(names, rates, strict=True):
-        for curve, rate in zip(curves, per_group, strict=True):
-            if not np.isfinite(rate).any():
-                raise ValueError(
-                    f"Group {curve.group!r} has no defined {name}; it cannot take part in {constraint}."
-                )
+    if constraint not in CONSTRAINT_RATES:
+        raise ValueError(f"constraint must be one of {', '.join(CONSTRAINT_RATES)}; got {constraint!r}.")
+    points = operating_points(view, cells)
+    goal = make_objective(objective, points.curves, fp_cost=fp_cost, fn_cost=fn_cost)
+    value = goal.of_counts(points.tp, points.fp)
+    lengths = np.diff(points.offsets)
+    positives = np.repeat(points.positives, lengths)
+    negatives = np.repeat(points.negatives, lengths)
+    rates = {
+        name: rate(points.tp, points.fp, positives, negatives)
+        for name, rate in CONSTRAINT_RATES[constraint].items()
+    }
+    for name, rate in rates.items():
+        defined = np.add.reduceat(np.isfinite(rate), points.offsets[:-1])
+        if not defined.all():
+            group = points.groups[int(np.argmin(defined))]
+            raise ValueError(f"Group {group!r} has no defined {name}; it cannot take part in {constraint}.")
 
     rows: list[dict[str, Any]] = []
     choices: list[dict[str, Any]] = []
 
-    def add(kind: str, epsilon: float, picks: list[tuple[NDArray[np.intp], NDArray[np.float64]]]) -> None:
+    def add(kind: str, epsilon: float, picks: list[Pick]) -> None:
         row, chosen = _records(
-            len(rows), kind, epsilon, picks=picks, curves=curves, rate_of=rate_of, objective=goal, names=names
+            len(rows), kind, epsilon, picks=picks, points=points, rates=rates, objective=goal
         )
         rows.append(row)
         choices.extend(chosen)
 
     one = np.ones(1)
+    first_rate = next(iter(rates.values()))
+    usable = np.where(np.isfinite(first_rate), value, -np.inf)
     best_each = [
-        int(np.nanargmax(np.where(np.isfinite(rates[0][g]), values[g], -np.inf))) for g in range(len(curves))
+        int(points.offsets[g] + np.argmax(usable[points.offsets[g] : points.offsets[g + 1]]))
+        for g in range(points.n_groups)
     ]
     add("unconstrained", np.nan, [(np.array([k]), one) for k in best_each])
-    add("single threshold", np.nan, _single_threshold(curves, goal))
+    add("single threshold", np.nan, [(np.array([k]), one) for k in _single_threshold(points, goal)])
     widest = rows[0]["disparity"]
     grid = np.linspace(0.0, widest, 21) if epsilons is None else np.asarray(epsilons, dtype=np.float64)
     if (grid < 0).any() or not np.isfinite(grid).all():
         raise ValueError("epsilons must be finite and non-negative.")
+    hulls = Hulls(first_rate, value, points.offsets) if constraint != "equalized_odds" else None
     if constraint != "equalized_odds":
-        for choice in window_search(rates[0], values, grid):
+        for choice in window_search(first_rate, value, points.offsets, grid, hulls):
             add("thresholds", choice.epsilon, [(np.array([k]), one) for k in choice.points])
     mixtures: list[Mixture] = []
     if constraint == "equalized_odds":
-        mixtures = equalized_odds_search(rates[0], rates[1], values, grid)
-    elif constraint in RANDOMISABLE:
-        mixtures = hull_search(rates[0], values, grid)
+        tpr, fpr = rates["true_positive_rate"], rates["false_positive_rate"]
+        mixtures = equalized_odds_search(tpr, fpr, value, points.offsets, grid)
+    elif constraint in RANDOMISABLE and hulls is not None:
+        mixtures = hull_search(hulls, grid)
     for mixture in mixtures:
         add("randomised thresholds", mixture.epsilon, list(zip(mixture.points, mixture.weights, strict=True)))
     return Tradeoff(view.name, constraint, objective, pd.DataFrame(rows), pd.DataFrame(choices))
 
 
-def _single_threshold(
-    curves: list[GroupCurve], goal: Objective
-) -> list[tuple[NDArray[np.intp], NDArray[np.float64]]]:
-    """One threshold for every group: the one with the best total objective."""
-    candidates = np.unique(np.concatenate([curve.thresholds for curve in curves]))
-    total = np.zeros(len(candidates))
-    indices = []
-    for curve in curves:
-        # Points of this group at each candidate threshold: how many levels are >= it.
-        descending = curve.thresholds[1:]
-        k = len(descending) - np.searchsorted(descending[::-1], candidates, side="left")
-        indices.append(k)
-        total += goal.of_group(curve)[k]
-    winner = int(np.argmax(total))
-    return [(np.array([k[winner]]), np.ones(1)) for k in indices]
+def _single_threshold(points: OperatingPoints, goal: Objective) -> NDArray[np.intp]:
+    """One threshold for every group, the one with the best total objective: each group's
+    point (flat index) at it."""
+    overall = goal.of_counts(points.overall_tp, points.overall_fp)
+    threshold = points.overall_thresholds[int(np.argmax(overall))]
+    # A group's point at this threshold: its leading point plus its levels >= threshold.
+    above = (points.thresholds >= threshold) & np.isfinite(points.thresholds)
+    levels = np.add.reduceat(above, points.offsets[:-1])
+    chosen: NDArray[np.intp] = points.offsets[:-1] + levels
+    return chosen

@@ -1,9 +1,13 @@
 """Best deterministic per-group thresholds with every group's rate in a window of width eps.
 
 For a constraint "rates differ by at most eps" and an objective that adds up over groups,
-the best choice for a window [r, r + eps] is each group's best point inside it, and the
-best window starts at some group's rate. A sparse table answers each group's "best point
-with rate in [lo, hi]" in constant time, so one eps costs O(groups x starts).
+the best choice for a window ``[s, s + eps]`` is each group's best point inside it. The
+window start ``s`` is found by branch and bound over intervals of starts: for starts in
+``[a, b]`` no group can do better than its best point in ``[a, b + eps]`` (an upper
+bound) and every group can reach its best point in ``[b, a + eps]`` (a feasible choice,
+a lower bound). Intervals whose upper bound cannot beat the best feasible choice are
+dropped; the rest are split. The answer is exact (to ``RATE_TOLERANCE`` on the window
+width), and on real curves only a few intervals survive each round.
 """
 
 from __future__ import annotations
@@ -13,41 +17,18 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-#: Windows start at every distinct rate up to this many; beyond, at this many quantiles
-#: of them (the frontier is then a close lower bound instead of exact).
-MAX_STARTS = 20_000
+from fairness_widgets.compute.hull_search import Hulls
+from fairness_widgets.compute.range_max import RangeMax
+
 #: Rates closer than this count as equal (float noise in tp / n).
 RATE_TOLERANCE = 1e-12
-
-
-class _RangeArgmax:
-    """Index of the largest value in ``values[lo:hi + 1]``, for arrays of (lo, hi)."""
-
-    def __init__(self, values: NDArray[np.float64]) -> None:
-        self.values = values
-        table = [np.arange(len(values))]
-        width = 1
-        while 2 * width <= len(values):
-            previous = table[-1]
-            left, right = previous[: len(previous) - width], previous[width:]
-            table.append(np.where(values[left] >= values[right], left, right))
-            width *= 2
-        self.table = table
-
-    def __call__(self, lo: NDArray[np.intp], hi: NDArray[np.intp]) -> NDArray[np.intp]:
-        level = np.floor(np.log2(np.maximum(hi - lo + 1, 1))).astype(np.intp)
-        result = np.empty(len(lo), dtype=np.intp)
-        for j in np.unique(level):
-            rows = level == j
-            left = self.table[j][lo[rows]]
-            right = self.table[j][hi[rows] - (1 << j) + 1]
-            result[rows] = np.where(self.values[left] >= self.values[right], left, right)
-        return result
+#: Each surviving interval of window starts is split into this many.
+SPLIT = 4
 
 
 @dataclass(frozen=True)
 class WindowChoice:
-    """The best deterministic choice for one eps: a point index per group."""
+    """The best deterministic choice for one eps: a flat point index per group."""
 
     epsilon: float
     value: float
@@ -55,35 +36,178 @@ class WindowChoice:
     rates: NDArray[np.float64]
 
 
-def window_search(
-    rates: list[NDArray[np.float64]], values: list[NDArray[np.float64]], epsilons: NDArray[np.float64]
-) -> list[WindowChoice]:
-    """For each eps, the points (one per group) maximising the summed value with all
-    chosen rates within eps of each other. NaN rates (undefined points) are never chosen.
+class _SortedPoints:
+    """Every group's defined points sorted by rate, in one array keyed by ``2 * group + rate``
+    (rates lie in [0, 1], so one search finds a window inside one group)."""
+
+    def __init__(
+        self, rate: NDArray[np.float64], value: NDArray[np.float64], offsets: NDArray[np.intp]
+    ) -> None:
+        n_groups = len(offsets) - 1
+        group = np.repeat(np.arange(n_groups), np.diff(offsets))
+        defined = np.flatnonzero(np.isfinite(rate))
+        rate_d, group_d = rate[defined], group[defined]
+        same = group_d[1:] == group_d[:-1]
+        if not (np.diff(rate_d)[same] >= 0).all():  # rates not already in order (precision)
+            by_rate = np.argsort(rate_d, kind="stable")
+            by_group = by_rate[np.argsort(group_d[by_rate], kind="stable")]
+            defined, rate_d, group_d = defined[by_group], rate_d[by_group], group_d[by_group]
+        self.n_groups = n_groups
+        self.flat = defined
+        self.group = group_d
+        self.rate = rate_d
+        self.key = rate_d + 2.0 * group_d
+        self.band = 2.0 * np.arange(n_groups, dtype=np.float64)
+        self.best = RangeMax(value[defined])
+        counts = np.bincount(group_d, minlength=n_groups)
+        if (counts == 0).any():
+            raise ValueError("Every group needs at least one operating point with a defined rate.")
+        ends = np.cumsum(counts)
+        self.lowest = rate_d[ends - counts]
+        self.highest = rate_d[ends - 1]
+        firsts = ends - counts
+        values = self.best.values
+        self.peak = rate_d[[a + int(np.argmax(values[a:b])) for a, b in zip(firsts, ends, strict=True)]]
+
+    def first_at(self, rate: NDArray[np.float64]) -> NDArray[np.intp]:
+        """Per group (rows) and rate, the first point with a rate >= it."""
+        key = self.band.reshape((-1,) + (1,) * rate.ndim) + np.clip(rate, -0.25, 1.25) - RATE_TOLERANCE
+        return np.searchsorted(self.key, key.ravel(), side="left").reshape(key.shape)
+
+    def last_at(self, rate: NDArray[np.float64]) -> NDArray[np.intp]:
+        """Per group (rows) and rate, the last point with a rate <= it."""
+        key = self.band.reshape((-1,) + (1,) * rate.ndim) + np.clip(rate, -0.25, 1.25) + RATE_TOLERANCE
+        found: NDArray[np.intp] = np.searchsorted(self.key, key.ravel(), side="right").reshape(key.shape) - 1
+        return found
+
+    def best_between(self, lo: NDArray[np.intp], hi: NDArray[np.intp]) -> NDArray[np.float64]:
+        """Sum over groups (first axis) of the best value in each index range [lo, hi]
+        (-inf where a group's range is empty)."""
+        empty = lo > hi
+        best = self.best(np.where(empty, 0, lo).ravel(), np.where(empty, 0, hi).ravel()).reshape(lo.shape)
+        best[empty] = -np.inf
+        totals: NDArray[np.float64] = best.sum(axis=0)
+        return totals
+
+    def totals(self, low: NDArray[np.float64], high: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Sum over groups of each group's best value with rate in [low, high] (-inf if a
+        group has no point there)."""
+        return self.best_between(self.first_at(low), self.last_at(high))
+
+    def picks(self, low: float, high: float) -> NDArray[np.intp]:
+        """Each group's best point (flat index) with rate in [low, high]."""
+        lo, hi = self.first_at(np.array([low])).ravel(), self.last_at(np.array([high])).ravel()
+        values = self.best.values
+        return np.array(
+            [self.flat[a + int(np.argmax(values[a : b + 1]))] for a, b in zip(lo, hi, strict=True)],
+            dtype=np.intp,
+        )
+
+
+def _common_rates(points: _SortedPoints) -> NDArray[np.float64]:
+    """The rates (within ``RATE_TOLERANCE``) that every group can reach exactly."""
+    starts = np.concatenate([[0], np.cumsum(np.bincount(points.group, minlength=points.n_groups))])
+    rates = [points.rate[starts[g] : starts[g + 1]] for g in range(points.n_groups)]
+    common = np.unique(min(rates, key=len))
+    for rate in rates:
+        near = np.searchsorted(rate, common - RATE_TOLERANCE, side="left")
+        inside = near < len(rate)
+        common = common[inside]
+        common = common[rate[near[inside]] <= common + RATE_TOLERANCE]
+    return common
+
+
+def _equal_rates(points: _SortedPoints) -> tuple[float, float]:
+    """The best choice with every group's rate equal: (value, rate)."""
+    common = _common_rates(points)
+    if len(common) == 0:
+        raise ValueError("No choice of thresholds gives every group exactly the same rate.")
+    found = points.totals(common, common)
+    j = int(np.argmax(found))
+    return float(found[j]), float(common[j])
+
+
+def _best_windows(
+    points: _SortedPoints, hulls: Hulls, epsilons: NDArray[np.float64], tolerance: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The best window of each width in ``epsilons`` (all > 0): (value, window start).
+
+    Each group's hull bounds its points, so windows whose summed hull value is below the
+    best deterministic choice found so far are never searched.
     """
-    groups = []
-    for rate, value in zip(rates, values, strict=True):
-        keep = np.flatnonzero(np.isfinite(rate))
-        order = keep[np.argsort(rate[keep], kind="stable")]
-        groups.append((order, rate[order], _RangeArgmax(value[order])))
-    starts = np.unique(np.concatenate([sorted_rate for _, sorted_rate, _ in groups]))
-    if len(starts) > MAX_STARTS:
-        starts = np.unique(np.quantile(starts, np.linspace(0.0, 1.0, MAX_STARTS)))
+    start_low = float(points.lowest.max()) - epsilons
+    start_high = float(points.highest.min())
+    if (start_low > start_high + RATE_TOLERANCE).any():
+        worst = float(epsilons[np.argmax(start_low)])
+        raise ValueError(f"No choice of thresholds keeps every group's rate within {worst:g}.")
+    # A first feasible choice per eps: the best randomised window, and windows starting or
+    # ending at each group's best rate.
+    index, candidates = hulls.best_starts(epsilons)
+    randomised = candidates[np.arange(len(epsilons)), index]
+    peaks = np.broadcast_to(points.peak, (len(epsilons), len(points.peak)))
+    seeds = np.concatenate([randomised[:, None], peaks, peaks - epsilons[:, None]], axis=1)
+    seeds = np.clip(seeds, start_low[:, None], start_high)
+    found = points.totals(seeds.ravel(), (seeds + epsilons[:, None]).ravel()).reshape(seeds.shape)
+    best = found.max(axis=1)
+    window = seeds[np.arange(len(epsilons)), found.argmax(axis=1)]
+    # Branch and bound over intervals [a, b] of window starts, all epsilons together.
+    which = np.arange(len(epsilons))
+    reach_low, reach_high = hulls.starts_reaching(epsilons, best - tolerance)
+    a = np.maximum(start_low, reach_low)
+    b = np.maximum(np.minimum(start_high, reach_high), a)
+    split = np.linspace(0.0, 1.0, SPLIT + 1)
+    while len(a):
+        edges = a[:, None] + (b - a)[:, None] * split
+        eps = epsilons[which][:, None]
+        # Children share edges: find each edge's points once (groups x parents x edges).
+        first, last = points.first_at(edges), points.last_at(edges + eps)
+        upper = points.best_between(first[:, :, :-1], last[:, :, 1:]).ravel()
+        sa, sb = edges[:, :-1].ravel(), edges[:, 1:].ravel()
+        k = np.repeat(which, SPLIT)
+        leaf = sb - sa <= RATE_TOLERANCE
+        sure = ~leaf & (sb <= sa + epsilons[k])
+        lower = np.where(leaf, upper, -np.inf)
+        if sure.any():
+            surely = points.best_between(first[:, :, 1:], last[:, :, :-1]).ravel()
+            lower[sure] = surely[sure]
+        start = np.where(leaf, sa, sb)  # a sure window [sb, sa + eps] starts at sb
+        order = np.lexsort((-lower, k))  # per eps, its best candidate first
+        leading = np.ones(len(order), dtype=bool)
+        leading[1:] = k[order][1:] != k[order][:-1]
+        top = order[leading]
+        better = lower[top] > best[k[top]] + tolerance
+        best[k[top[better]]] = lower[top[better]]
+        window[k[top[better]]] = start[top[better]]
+        keep = ~leaf & (upper > best[k] + tolerance)
+        a, b, which = sa[keep], sb[keep], k[keep]
+    return best, window
+
+
+def window_search(
+    rate: NDArray[np.float64],
+    value: NDArray[np.float64],
+    offsets: NDArray[np.intp],
+    epsilons: NDArray[np.float64],
+    hulls: Hulls | None = None,
+) -> list[WindowChoice]:
+    """For each eps, the points (one per group; flat indices) maximising the summed value
+    with all chosen rates within eps of each other. NaN rates (undefined) are never chosen.
+    ``hulls`` (of the same points) may be passed if already built.
+    """
+    points = _SortedPoints(rate, value, offsets)
+    finite = value[np.isfinite(value)]
+    tolerance = 1e-12 * max(1.0, float(np.abs(finite).max()) if len(finite) else 1.0) * points.n_groups
+    epsilons = np.asarray(epsilons, dtype=np.float64)
+    starts = np.empty(len(epsilons))
+    zero = epsilons <= RATE_TOLERANCE
+    if zero.any():
+        starts[zero] = _equal_rates(points)[1]
+    if (~zero).any():
+        hulls = Hulls(rate, value, offsets) if hulls is None else hulls
+        starts[~zero] = _best_windows(points, hulls, epsilons[~zero], tolerance)[1]
     choices = []
-    for epsilon in epsilons:
-        total = np.zeros(len(starts))
-        picks = []
-        for order, sorted_rate, best in groups:
-            lo = np.searchsorted(sorted_rate, starts - RATE_TOLERANCE, side="left")
-            hi = np.searchsorted(sorted_rate, starts + epsilon + RATE_TOLERANCE, side="right") - 1
-            empty = lo > hi
-            index = best(np.where(empty, 0, lo), np.where(empty, 0, hi))
-            total += np.where(empty, -np.inf, best.values[index])
-            picks.append(order[index])
-        winner = int(np.argmax(total))
-        if not np.isfinite(total[winner]):
-            raise ValueError(f"No choice of thresholds keeps every group's rate within {epsilon:g}.")
-        points = np.array([pick[winner] for pick in picks], dtype=np.intp)
-        chosen = np.array([rate[point] for rate, point in zip(rates, points, strict=True)])
-        choices.append(WindowChoice(float(epsilon), float(total[winner]), points, chosen))
+    for epsilon, start in zip(epsilons, starts, strict=True):
+        chosen = points.picks(float(start), float(start) + max(float(epsilon), 0.0))
+        total = float(value[chosen].sum())
+        choices.append(WindowChoice(float(epsilon), total, chosen, rate[chosen]))
     return choices

@@ -1,0 +1,81 @@
+"""Upper concave hulls of many point sets at once (each group's operating points).
+
+Mixing two operating points of a group reaches every point on the segment between them,
+so the hull is what randomised thresholds can attain.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+def upper_hull(x: NDArray[np.float64], v: NDArray[np.float64]) -> NDArray[np.intp]:
+    """Indices of the upper concave hull of points (x, v), by increasing x."""
+    return upper_hulls(x, v, np.array([0, len(x)], dtype=np.intp))[0]
+
+
+def _run_max(values: NDArray[np.float64], starts: NDArray[np.intp]) -> NDArray[np.float64]:
+    """The largest value of each run ``starts[i]:starts[i + 1]`` (reducing only runs longer
+    than one: ``reduceat`` is slow over many tiny runs)."""
+    ends = np.append(starts[1:], len(values))
+    result = values[starts].copy()
+    long = np.flatnonzero(ends - starts > 1)
+    if len(long):
+        bounds = np.empty(2 * len(long), dtype=np.intp)
+        bounds[0::2], bounds[1::2] = starts[long], ends[long]
+        result[long] = np.maximum.reduceat(np.append(values, -np.inf), bounds)[0::2]
+    return result
+
+
+def upper_hulls(
+    x: NDArray[np.float64], v: NDArray[np.float64], offsets: NDArray[np.intp]
+) -> list[NDArray[np.intp]]:
+    """The upper concave hull of each segment ``offsets[g]:offsets[g + 1]`` of the points,
+    as flat indices by increasing x; points with an undefined x are left out.
+
+    Vectorised over all segments: a point under the chord of its two neighbours is not on
+    the hull, so every such point is dropped at once, and again, until none is left.
+    """
+    group = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    keep = np.flatnonzero(np.isfinite(x))
+    order = keep
+    same = group[keep][1:] == group[keep][:-1]
+    if not (np.diff(x[keep])[same] >= 0).all():  # not already by x within each group
+        by_x = keep[np.argsort(x[keep], kind="stable")]
+        order = by_x[np.argsort(group[by_x].astype(np.int32), kind="stable")]
+    # Of points with equal x only the highest can be on the hull (the first such).
+    g, xs, vs = group[order], x[order], v[order]
+    run_start = np.ones(len(order), dtype=bool)
+    run_start[1:] = (g[1:] != g[:-1]) | (xs[1:] != xs[:-1])
+    starts = np.flatnonzero(run_start)
+    if len(starts) == 0:
+        return [np.zeros(0, dtype=np.intp) for _ in range(len(offsets) - 1)]
+    alive = order[starts]
+    if len(starts) < len(order):  # equal x within a group: keep the highest of each run
+        run = np.cumsum(run_start) - 1
+        highest = vs == _run_max(vs, starts)[run]
+        candidates = np.flatnonzero(highest)
+        first = np.ones(len(candidates), dtype=bool)
+        first[1:] = run[candidates[1:]] != run[candidates[:-1]]
+        alive = order[candidates[first]]
+    ga, xa, va = group[alive], x[alive], v[alive]  # contiguous copies: each pass slices them
+    while len(alive) >= 3:
+        inner = (ga[:-2] == ga[1:-1]) & (ga[1:-1] == ga[2:])
+        cross = (xa[1:-1] - xa[:-2]) * (va[2:] - va[:-2]) - (va[1:-1] - va[:-2]) * (xa[2:] - xa[:-2])
+        on = np.ones(len(alive), dtype=bool)
+        on[1:-1] = ~(inner & (cross >= 0))
+        if on.all():
+            break
+        alive, ga, xa, va = alive[on], ga[on], xa[on], va[on]
+    bounds = np.searchsorted(ga, np.arange(len(offsets)))
+    return [alive[bounds[k] : bounds[k + 1]] for k in range(len(offsets) - 1)]
+
+
+def hull_corners(
+    fpr: NDArray[np.float64], tpr: NDArray[np.float64], offsets: NDArray[np.intp]
+) -> list[NDArray[np.intp]]:
+    """Corners of the convex hull of each group's ROC points (upper and lower chains)."""
+    upper = upper_hulls(fpr, tpr, offsets)
+    lower = upper_hulls(fpr, -tpr, offsets)
+    return [np.unique(np.concatenate([u, d])) for u, d in zip(upper, lower, strict=True)]
