@@ -19,7 +19,10 @@ class GroupThresholds:
 
     ``rules[group]`` lists ``(threshold, weight)``: a person of ``group`` is predicted
     positive when their score is ``>=`` a threshold drawn with those weights. With one
-    threshold per group the rule is deterministic.
+    threshold per group the rule is deterministic. ``tolerance``: scores this far below a
+    threshold count as on it (thresholds found in histogram mode are bin edges, and a
+    score on an edge, 0.305 against 3050 * 1e-4 = 0.30500000000000005, belongs to the bin
+    it starts, as in the audit).
 
     Examples
     --------
@@ -30,6 +33,7 @@ class GroupThresholds:
 
     attribute: str
     rules: dict[str, tuple[tuple[float, float], ...]]
+    tolerance: float = 0.0
 
     @property
     def randomised(self) -> bool:
@@ -64,7 +68,7 @@ class GroupThresholds:
         for group, rule in self.rules.items():
             rows = groups == group
             for threshold, weight in rule:
-                result[rows] += weight * (score[rows] >= threshold)
+                result[rows] += weight * (score[rows] >= threshold - self.tolerance)
         return result
 
     def predict(self, y_score: Any, sensitive: Any, *, random_state: int | None = None) -> NDArray[np.int8]:
@@ -78,7 +82,7 @@ class GroupThresholds:
             bounds = np.cumsum([weight for _, weight in rule])
             pick = np.minimum(np.searchsorted(bounds, draw[rows], side="right"), len(rule) - 1)
             thresholds = np.array([threshold for threshold, _ in rule])[pick]
-            predicted[rows] = score[rows] >= thresholds
+            predicted[rows] = score[rows] >= thresholds - self.tolerance
         return predicted
 
     def to_frame(self) -> pd.DataFrame:

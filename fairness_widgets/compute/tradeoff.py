@@ -8,14 +8,14 @@ reference points: one threshold for everyone, and each group's own best threshol
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from fairness_widgets.compute.cells import Cells
+from fairness_widgets.compute.cells import EDGE_TOLERANCE, Cells
 from fairness_widgets.compute.groups import Attribute
 from fairness_widgets.compute.hull_search import Hulls, Mixture, equalized_odds_search, hull_search
 from fairness_widgets.compute.metrics import safe_divide
@@ -90,6 +90,19 @@ class Tradeoff:
     objective: str
     points: pd.DataFrame
     choices: pd.DataFrame
+    #: The operating points every choice indexes, and each point's per-group choice as
+    #: (flat point indices, probabilities).
+    operating_points: OperatingPoints = field(repr=False, compare=False)
+    picks: list[list[tuple[NDArray[np.intp], NDArray[np.float64]]]] = field(repr=False, compare=False)
+    #: What ``objective`` maximises, as linear weights of the counts.
+    goal: Objective = field(repr=False, compare=False)
+    #: Width of the score bins the thresholds are edges of (None: exact scores).
+    resolution: float | None = field(default=None, repr=False)
+
+    @property
+    def tolerance(self) -> float:
+        """How far below a threshold a score still counts as on it (bin edges)."""
+        return 0.0 if self.resolution is None else self.resolution * EDGE_TOLERANCE
 
     def best(self, max_disparity: float, *, randomised: bool = True) -> pd.Series:
         """The point with the best objective whose disparity is at most ``max_disparity``."""
@@ -115,7 +128,7 @@ class Tradeoff:
             )
             for group, rows in chosen.groupby("group", sort=False)
         }
-        return GroupThresholds(self.attribute, rules)
+        return GroupThresholds(self.attribute, rules, self.tolerance)
 
     def __repr__(self) -> str:
         frontier = self.points[self.points["kind"] != "single threshold"]
@@ -202,6 +215,7 @@ def tradeoff(
 
     rows: list[dict[str, Any]] = []
     choices: list[dict[str, Any]] = []
+    all_picks: list[list[Pick]] = []
 
     def add(kind: str, epsilon: float, picks: list[Pick]) -> None:
         row, chosen = _records(
@@ -209,6 +223,7 @@ def tradeoff(
         )
         rows.append(row)
         choices.extend(chosen)
+        all_picks.append(picks)
 
     one = np.ones(1)
     first_rate = next(iter(rates.values()))
@@ -235,7 +250,17 @@ def tradeoff(
         mixtures = hull_search(hulls, grid)
     for mixture in mixtures:
         add("randomised thresholds", mixture.epsilon, list(zip(mixture.points, mixture.weights, strict=True)))
-    return Tradeoff(view.name, constraint, objective, pd.DataFrame(rows), pd.DataFrame(choices))
+    return Tradeoff(
+        view.name,
+        constraint,
+        objective,
+        pd.DataFrame(rows),
+        pd.DataFrame(choices),
+        operating_points=points,
+        picks=all_picks,
+        goal=goal,
+        resolution=cells.resolution,
+    )
 
 
 def _single_threshold(points: OperatingPoints, goal: Objective) -> NDArray[np.intp]:

@@ -1,5 +1,6 @@
 """anywidget classes: state as traitlets, no math (that lives in ``compute``)."""
 
 from fairness_widgets.widgets.dashboard import Dashboard
+from fairness_widgets.widgets.tradeoff_explorer import TradeoffExplorer
 
-__all__ = ["Dashboard"]
+__all__ = ["Dashboard", "TradeoffExplorer"]
