@@ -6,13 +6,23 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from fairness_widgets import compute, datasets
+from fairness_widgets import compute, datasets, mitigations
 from fairness_widgets.compute import Audit
-from fairness_widgets.widgets import Dashboard
+from fairness_widgets.mitigations import run_mitigations
+from fairness_widgets.widgets import Dashboard, TradeoffExplorer
 
 try:
     __version__ = version("fairness-widgets")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0"
 
-__all__ = ["Audit", "Dashboard", "__version__", "compute", "datasets"]
+__all__ = [
+    "Audit",
+    "Dashboard",
+    "TradeoffExplorer",
+    "__version__",
+    "compute",
+    "datasets",
+    "mitigations",
+    "run_mitigations",
+]

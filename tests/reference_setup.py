@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import logging
 from functools import cache
 from types import ModuleType
 
@@ -12,6 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from fairness_widgets.compute.reference_libraries import import_reference
 from fairness_widgets.datasets import load_adult
 
 NUMERIC = ("age", "education_num", "capital_gain", "capital_loss", "hours_per_week")
@@ -33,10 +32,6 @@ def adult_model(categorical: tuple[str, ...]) -> Pipeline:
 
 
 def import_quietly(module: str) -> ModuleType:
-    """Import without the warnings aif360 logs on the root logger about optional extras."""
-    previous = logging.root.manager.disable
-    logging.disable(logging.WARNING)
-    try:
-        return importlib.import_module(module)
-    finally:
-        logging.disable(previous)
+    """Import without the warnings aif360 logs on the root logger about optional extras
+    (the package's own lazy import of its reference libraries)."""
+    return import_reference(module)

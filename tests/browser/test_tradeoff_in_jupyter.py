@@ -1,0 +1,129 @@
+"""End to end: the trade-off explorer on FICO in a real JupyterLab and Chromium.
+
+Moving a slider must show, for that group, the counts and rates Python computes for the
+threshold; clicking a frontier point must set every slider and reach the kernel.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from tests.browser.jupyter_server import jupyter_server
+from tests.browser.notebook_page import NotebookPage
+
+SETUP = """\
+import json
+import fairness_widgets as fw
+fico = fw.datasets.load_fico_people()
+audit = fw.Audit(fico["label"], y_score=fico["score"], sensitive=fico[["race"]])
+explorer = fw.TradeoffExplorer(audit, constraint="equal_opportunity")
+explorer"""
+PROBE = """\
+rates = explorer.group_rates()
+print("KERNEL_SEES" + json.dumps({
+    "selected_point": explorer.selected_point,
+    "selection": explorer.selection,
+    "rates": rates.drop(columns=["thresholds", "weights"]).to_dict("records"),
+    "thresholds": [list(t) for t in rates["thresholds"]],
+    "current": explorer.current(),
+}))"""
+RATES = ("selection_rate", "true_positive_rate", "false_positive_rate", "precision", "accuracy")
+GROUP = "Black"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _kernel_state(notebook: NotebookPage, cell: int) -> dict[str, Any]:
+    notebook.run_cell(cell)
+    text = notebook.output_text(cell)
+    state: dict[str, Any] = json.loads(text.split("KERNEL_SEES", 1)[1])
+    return state
+
+
+def _dom_row(widget: Any, group: str) -> dict[str, float]:
+    row = widget.locator(f'tr[data-group="{group}"]')
+    values = {name: row.locator(f'td[data-rate="{name}"]').get_attribute("data-value") for name in RATES}
+    values |= {
+        name: row.locator(f'td[data-count="{name}"]').get_attribute("data-value")
+        for name in ("tp", "fp", "fn", "tn")
+    }
+    return {name: float(value) for name, value in values.items()}
+
+
+def _move_slider(widget: Any, group: str, index: int) -> None:
+    widget.locator(f'input.fw-slider[data-group="{group}"]').evaluate(
+        """(el, index) => {
+            el.value = String(index);
+            el.dispatchEvent(new Event("input", { bubbles: true }));
+            el.dispatchEvent(new Event("change", { bubbles: true }));
+        }""",
+        index,
+    )
+
+
+def test_slider_rates_match_python_and_a_frontier_click_sets_the_sliders(
+    browser: Any, tmp_path: Path, artifacts: Path
+) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    notebook_file = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
+    notebook_file.cells = [nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(PROBE)]
+    nbformat.write(notebook_file, root / "tradeoff-under-test.ipynb")
+    with jupyter_server("lab", root, tmp_path / "home") as server:
+        context = browser.new_context(viewport={"width": 1400, "height": 1200})
+        notebook = NotebookPage(context.new_page(), "lab")
+        try:
+            assert notebook.open(server.notebook_url("tradeoff-under-test.ipynb")) == "python3"
+            notebook.run_cell(0)
+            widget = notebook.page.locator(".fw-tradeoff")
+            widget.wait_for(state="visible")
+            assert widget.locator("tbody > tr[data-group]").count() == 4
+            assert widget.locator("input.fw-slider").count() == 4
+            widget.screenshot(path=str(artifacts / "tradeoff-lab.png"))
+
+            # A slider moves: the row shows what Python computes for that threshold.
+            _move_slider(widget, GROUP, 120)
+            shown = _dom_row(widget, GROUP)
+            notebook.page.wait_for_timeout(400)  # the browser saves at most every 250 ms
+            state = _kernel_state(notebook, 1)
+            assert state["selected_point"] == -1
+            python = next(row for row in state["rates"] if row["group"] == GROUP)
+            for name, value in shown.items():
+                assert value == pytest.approx(python[name], abs=1e-9), name
+            summary = widget.locator('[data-summary="disparity"]').get_attribute("data-value")
+            assert float(summary) == pytest.approx(state["current"]["disparity"], abs=1e-9)
+
+            # A frontier point is clicked: every slider moves to its thresholds.
+            points = widget.locator('g.fw-point[data-kind="randomised thresholds"]')
+            target = points.nth(points.count() // 2)
+            point_id = int(target.get_attribute("data-point"))
+            target.click()
+            notebook.page.wait_for_timeout(300)
+            state = _kernel_state(notebook, 1)
+            assert state["selected_point"] == point_id
+            for g, choice in enumerate(state["selection"]):
+                heaviest = max(choice, key=lambda pair: pair[1])[0]
+                group = state["rates"][g]["group"]
+                slider = widget.locator(f'input.fw-slider[data-group="{group}"]')
+                assert int(slider.input_value()) == heaviest, group
+                row = _dom_row(widget, group)
+                assert row["true_positive_rate"] == pytest.approx(
+                    state["rates"][g]["true_positive_rate"], abs=1e-9
+                )
+            objective = widget.locator('[data-summary="objective"]').get_attribute("data-value")
+            assert float(objective) == pytest.approx(state["current"]["objective"], abs=1e-12)
+            widget.screenshot(path=str(artifacts / "tradeoff-lab-point.png"))
+            assert notebook.errors == [], "\n".join(notebook.errors)
+        except Exception:
+            notebook.page.screenshot(path=str(artifacts / "failure-tradeoff.png"), full_page=True)
+            print(server.log.read_text()[-5000:])
+            raise
+        finally:
+            context.close()
