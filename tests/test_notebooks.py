@@ -63,3 +63,24 @@ def test_quickstart_html_export_shows_the_dashboard_without_javascript() -> None
     assert 'alt="Selection rate by sex"' in html
     assert "<td>Female</td>" in html
     assert "<td>Male</td>" in html
+
+
+def test_tradeoffs_html_export_labels_every_mitigation_with_its_numbers() -> None:
+    """The mitigation comparison on Adult, exported without JavaScript: every method's point
+    is named with its parameters, accuracy and disparity on the held-out rows."""
+    path = next(path for path in NOTEBOOKS if path.name == "03-tradeoffs.ipynb")
+    notebook = _execute(path, store_widget_state=False)
+    html, _ = HTMLExporter().from_notebook_node(notebook)
+    assert html.count('alt="accuracy / disparity trade-off"') == 2  # FICO and Adult
+    assert "Other methods on the chart (held-out rows)" in html
+    for label in (
+        "Baseline",
+        "ThresholdOptimizer (DP)",
+        "ExponentiatedGradient (DP, eps=0.01)",
+        "GridSearch (DP) λ=0.8",
+        "Reweighing",
+        "CalibratedEqOdds (weighted)",
+        "RejectOption (SPD)",
+    ):
+        assert f"<td>{label}</td>" in html, label
+    assert "<td>constraints=DemographicParity(), eps=0.01" in html

@@ -318,6 +318,8 @@ class TradeoffExplorer(anywidget.AnyWidget):
         data = {
             **data,
             "image/png": png,
-            "text/html": tradeoff_html(png, self.group_rates(), self.current(), self.postprocessor),
+            "text/html": tradeoff_html(
+                png, self.group_rates(), self.current(), self.postprocessor, self.mitigations
+            ),
         }
         return data, metadata

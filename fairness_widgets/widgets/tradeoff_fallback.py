@@ -78,7 +78,7 @@ def tradeoff_png(
             lw=2,
         )
     axes.set_xlabel(f"disparity ({_label(constraint)})")
-    axes.set_ylabel(_label(objective))
+    axes.set_ylabel("minus mean cost per person" if objective == "cost" else _label(objective))
     axes.legend(loc="lower right", fontsize=8)
     axes.spines[["top", "right"]].set_visible(False)
     buffer = io.BytesIO()
@@ -98,8 +98,15 @@ def _fmt(value: float) -> str:
     return "—" if not math.isfinite(value) else f"{value:.3f}"
 
 
-def tradeoff_html(png: bytes, rates: pd.DataFrame, current: dict[str, float], rule: GroupThresholds) -> str:
-    """The chart, the current objective and disparity, and a row per group."""
+def tradeoff_html(
+    png: bytes,
+    rates: pd.DataFrame,
+    current: dict[str, float],
+    rule: GroupThresholds,
+    mitigations: Sequence[dict[str, Any]] = (),
+) -> str:
+    """The chart, the current objective and disparity, a row per group, and the other
+    methods on the chart (label, parameters, objective, disparity)."""
     rows = [
         [
             str(row["group"]),
@@ -124,8 +131,16 @@ def tradeoff_html(png: bytes, rates: pd.DataFrame, current: dict[str, float], ru
         f"{' (randomised thresholds)' if rule.randomised else ''}</p>"
     )
     header = ["group", "threshold", "n", "selection rate", "TPR", "FPR", "precision", "accuracy"]
+    methods = ""
+    if mitigations:
+        methods = html_table(
+            ["method", "parameters", "objective", "disparity"],
+            [[m["label"], m["params"], _fmt(m["objective"]), _fmt(m["disparity"])] for m in mitigations],
+            "Other methods on the chart (held-out rows)",
+        )
     return (
         png_img_tag(png, "accuracy / disparity trade-off")
         + summary
         + html_table(header, rows, f"Per-group thresholds by {rule.attribute}")
+        + methods
     )

@@ -32,6 +32,27 @@ print("KERNEL_SEES" + json.dumps({
     "thresholds": [list(t) for t in rates["thresholds"]],
     "current": explorer.current(),
 }))"""
+ADULT = """\
+from sklearn.compose import make_column_transformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from fairness_widgets import mitigations as mit
+train, test = fw.datasets.load_adult("train"), fw.datasets.load_adult("test")
+numeric, categorical = ["age", "education_num", "hours_per_week"], ["occupation", "relationship"]
+features = numeric + categorical
+model = make_pipeline(make_column_transformer((StandardScaler(), numeric), (OneHotEncoder(), categorical)),
+                      LogisticRegression(max_iter=1000)).fit(train[features], train["label"])
+scores = model.predict_proba(test[features])[:, 1]
+results = fw.run_mitigations(
+    model, train[features], train["label"], test[features], test["label"],
+    sensitive_train=train["sex"], sensitive_test=test["sex"],
+    methods=[mit.Baseline(), mit.ThresholdOptimizer(), mit.GridSearch(grid_size=5)], seed=0, progress=False)
+audit = fw.Audit(test["label"], y_score=scores, sensitive=test[["sex"]])
+adult = fw.TradeoffExplorer(audit, mitigations=results)
+shown = results.table("demographic_parity")[["label", "params", "objective", "disparity"]]
+print("KERNEL_SEES" + json.dumps(shown.to_dict("records")))
+adult"""
 RATES = ("selection_rate", "true_positive_rate", "false_positive_rate", "precision", "accuracy")
 GROUP = "Black"
 
@@ -43,6 +64,13 @@ def _kernel_state(notebook: NotebookPage, cell: int) -> dict[str, Any]:
     text = notebook.output_text(cell)
     state: dict[str, Any] = json.loads(text.split("KERNEL_SEES", 1)[1])
     return state
+
+
+def _kernel_state_list(notebook: NotebookPage, cell: int) -> list[dict[str, Any]]:
+    notebook.run_cell(cell)
+    text = notebook.output_text(cell)
+    rows: list[dict[str, Any]] = json.loads(text.split("KERNEL_SEES", 1)[1].splitlines()[0])
+    return rows
 
 
 def _dom_row(widget: Any, group: str) -> dict[str, float]:
@@ -74,7 +102,7 @@ def test_slider_rates_match_python_and_a_frontier_click_sets_the_sliders(
     notebook_file = nbformat.v4.new_notebook(
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
     )
-    notebook_file.cells = [nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(PROBE)]
+    notebook_file.cells = [nbformat.v4.new_code_cell(c) for c in (SETUP, PROBE, ADULT)]
     nbformat.write(notebook_file, root / "tradeoff-under-test.ipynb")
     with jupyter_server("lab", root, tmp_path / "home") as server:
         context = browser.new_context(viewport={"width": 1400, "height": 1200})
@@ -120,6 +148,26 @@ def test_slider_rates_match_python_and_a_frontier_click_sets_the_sliders(
             objective = widget.locator('[data-summary="objective"]').get_attribute("data-value")
             assert float(objective) == pytest.approx(state["current"]["objective"], abs=1e-12)
             widget.screenshot(path=str(artifacts / "tradeoff-lab-point.png"))
+
+            # Mitigations from fairlearn on the same axes, each labelled with its name,
+            # parameters, accuracy and disparity on the held-out rows.
+            expected = _kernel_state_list(notebook, 2)
+            adult = notebook.page.locator(".fw-tradeoff").nth(1)
+            adult.wait_for(state="visible")
+            marks = adult.locator("g.fw-mitigation")
+            assert marks.count() == len(expected) == 7  # baseline, ThresholdOptimizer, 5 GridSearch
+            titles = marks.evaluate_all("els => els.map(e => e.querySelector('title').textContent)")
+            rows = adult.locator("details.fw-mitigation-list tr[data-mitigation]")
+            for index, method in enumerate(expected):
+                assert method["label"] in titles[index]
+                cells = rows.nth(index).locator("td").all_text_contents()
+                assert cells[0] == method["label"]
+                assert cells[2] == method["params"]
+                assert float(cells[3].rstrip("%")) == pytest.approx(100 * method["objective"], abs=0.06)
+                assert float(cells[4]) == pytest.approx(method["disparity"], abs=0.0006)
+            assert adult.locator("path.fw-mitigation-curve").count() == 1  # the GridSearch sweep
+            adult.locator("details.fw-mitigation-list summary").click()
+            adult.screenshot(path=str(artifacts / "tradeoff-lab-mitigations.png"))
             assert notebook.errors == [], "\n".join(notebook.errors)
         except Exception:
             notebook.page.screenshot(path=str(artifacts / "failure-tradeoff.png"), full_page=True)
