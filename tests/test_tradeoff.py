@@ -163,3 +163,39 @@ def test_postprocessor_refuses_unknown_groups_and_missing_columns(small: fw.Audi
         rule.predict([0.5], {"group": ["a"]})
     with pytest.raises(ValueError, match="No point 99"):
         small.tradeoff("demographic_parity", epsilons=[0.0]).postprocessor(99)
+
+
+@pytest.mark.parametrize("n", [1, 2, 31, 32, 33, 63, 64, 65, 66, 1000])
+def test_range_max_matches_a_plain_maximum(n: int) -> None:
+    from fairness_widgets.compute.range_max import RangeMax  # noqa: PLC0415
+
+    rng = np.random.default_rng(n)
+    values = rng.normal(size=n)
+    lo = rng.integers(0, n, 2000)
+    hi = np.minimum(lo + rng.integers(0, n, 2000), n - 1)
+    expected = [values[a : b + 1].max() for a, b in zip(lo, hi, strict=True)]
+    np.testing.assert_array_equal(RangeMax(values)(lo, hi), expected)
+
+
+def test_parallel_hull_pruning_matches_a_monotone_chain() -> None:
+    from fairness_widgets.compute.convex_hulls import upper_hulls  # noqa: PLC0415
+
+    rng = np.random.default_rng(3)
+    sizes = [1, 2, 3, 50, 400]
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    x = np.concatenate([np.sort(rng.integers(0, 60, size)) / 60 for size in sizes])  # ties in x
+    v = rng.normal(size=len(x))
+    for g, hull in enumerate(upper_hulls(x, v, offsets)):
+        part = np.arange(offsets[g], offsets[g + 1])
+        chain: list[int] = []
+        for i in part[np.lexsort((-v[part], x[part]))]:
+            if chain and x[chain[-1]] == x[i]:
+                continue
+            while len(chain) >= 2:
+                a, b = chain[-2], chain[-1]
+                if (x[b] - x[a]) * (v[i] - v[a]) - (v[b] - v[a]) * (x[i] - x[a]) >= 0:
+                    chain.pop()
+                else:
+                    break
+            chain.append(int(i))
+        assert hull.tolist() == chain, g

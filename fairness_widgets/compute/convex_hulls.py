@@ -60,15 +60,18 @@ def upper_hulls(
         first[1:] = run[candidates[1:]] != run[candidates[:-1]]
         alive = order[candidates[first]]
     ga, xa, va = group[alive], x[alive], v[alive]  # contiguous copies: each pass slices them
+    # A group's first and last points are always on its hull; every other point's
+    # neighbours are then always of its own group.
+    ends = np.ones(len(alive), dtype=bool)
+    ends[1:-1] = (ga[1:-1] != ga[:-2]) | (ga[1:-1] != ga[2:])
     while len(alive) >= 3:
-        inner = (ga[:-2] == ga[1:-1]) & (ga[1:-1] == ga[2:])
         cross = (xa[1:-1] - xa[:-2]) * (va[2:] - va[:-2]) - (va[1:-1] - va[:-2]) * (xa[2:] - xa[:-2])
         on = np.ones(len(alive), dtype=bool)
-        on[1:-1] = ~(inner & (cross >= 0))
+        on[1:-1] = (cross < 0) | ends[1:-1]
         if on.all():
             break
-        alive, ga, xa, va = alive[on], ga[on], xa[on], va[on]
-    bounds = np.searchsorted(ga, np.arange(len(offsets)))
+        alive, xa, va, ends = alive[on], xa[on], va[on], ends[on]
+    bounds = np.searchsorted(group[alive], np.arange(len(offsets)))
     return [alive[bounds[k] : bounds[k + 1]] for k in range(len(offsets) - 1)]
 
 

@@ -9,22 +9,20 @@ so no string column ever reaches aif360 (its datasets break on pandas 3 strings)
 from __future__ import annotations
 
 import warnings
-from time import perf_counter
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from fairness_widgets.compute.mitigation_fairlearn import StartStep, hard_predictions
 from fairness_widgets.compute.mitigation_inputs import MitigationInputs, SharedModels
-from fairness_widgets.compute.mitigation_results import MethodPoint
 from fairness_widgets.compute.mitigation_specs import (
     REJECT_OPTION_METRICS,
     CalibratedEqOdds,
     RejectOption,
     Reweighing,
 )
+from fairness_widgets.compute.mitigation_steps import Fit, hard_predictions, one_point
 from fairness_widgets.compute.reference_libraries import import_reference
 
 #: Column of aif360 datasets: 1.0 for the privileged group, 0.0 for everyone else.
@@ -32,19 +30,15 @@ PRIVILEGED = "privileged"
 _GROUPS = {"privileged_groups": [{PRIVILEGED: 1.0}], "unprivileged_groups": [{PRIVILEGED: 0.0}]}
 
 
-def reweighing_points(
-    spec: Reweighing, inputs: MitigationInputs, models: SharedModels, start: StartStep
-) -> list[MethodPoint]:
+@one_point
+def reweighing_points(spec: Reweighing, inputs: MitigationInputs, models: SharedModels) -> Fit:
     """The estimator refitted on all training rows with aif360's reweighing weights."""
-    start(spec.label)
-    began = perf_counter()
     preprocessing = import_reference("aif360.sklearn.preprocessing")
     # aif360's scikit-learn API reads the groups from the index of X.
     frame = pd.DataFrame(index=pd.Index(inputs.groups_train, name=inputs.attribute))
     _, weights = preprocessing.Reweighing(prot_attr=inputs.attribute).fit_transform(frame, inputs.y_train)
     model = inputs.fresh().fit(inputs.X_train, inputs.y_train, **{str(inputs.sample_weight_name): weights})
-    probability = hard_predictions(model.predict(inputs.X_test))
-    return [MethodPoint(spec.label, spec.method, spec.params, None, probability, perf_counter() - began)]
+    return Fit(hard_predictions(model.predict(inputs.X_test)))
 
 
 def privileged_group(chosen: str | None, inputs: MitigationInputs) -> str:
@@ -79,33 +73,35 @@ def binary_label_datasets(
     return truth, predicted
 
 
+def _scores(models: SharedModels, features: Any) -> NDArray[np.float64]:
+    """Positive-class scores of the estimator fitted on the training part of the split."""
+    score: NDArray[np.float64] = models.split.model.predict_proba(features)[:, 1]
+    return score
+
+
 def _validation_datasets(privileged: str, models: SharedModels) -> tuple[Any, Any]:
     split = models.split
-    score = split.model.predict_proba(split.X_validation)[:, 1]
+    score = _scores(models, split.X_validation)
     return binary_label_datasets(split.y_validation, split.groups_validation == privileged, score)
 
 
-def calibrated_eq_odds_points(
-    spec: CalibratedEqOdds, inputs: MitigationInputs, models: SharedModels, start: StartStep
-) -> list[MethodPoint]:
+@one_point
+def calibrated_eq_odds_points(spec: CalibratedEqOdds, inputs: MitigationInputs, models: SharedModels) -> Fit:
     """Mixing rates fitted on the validation split; the expected prediction on the test rows."""
-    start(spec.label)
-    began = perf_counter()
     postprocessing = import_reference("aif360.algorithms.postprocessing")
     privileged = privileged_group(spec.privileged, inputs)
     fitted = postprocessing.CalibratedEqOddsPostprocessing(
         cost_constraint=spec.cost_constraint, seed=inputs.seed, **_GROUPS
     ).fit(*_validation_datasets(privileged, models))
-    score = models.split.model.predict_proba(inputs.X_test)[:, 1]
+    score = _scores(models, inputs.X_test)
     probability = calibrated_eq_odds_probability(
         fitted, score, inputs.groups_test == privileged, spec.threshold
     )
-    params = (
-        f"{spec.params}, privileged={privileged}; mixing rates {fitted.priv_mix_rate:.3g} (privileged), "
+    chosen = (
+        f"privileged={privileged}; mixing rates {fitted.priv_mix_rate:.3g} (privileged), "
         f"{fitted.unpriv_mix_rate:.3g} (others)"
     )
-    note = _mixing_note(fitted)
-    return [MethodPoint(spec.label, spec.method, params, None, probability, perf_counter() - began, note)]
+    return Fit(probability, chosen, _mixing_note(fitted))
 
 
 def _mixing_note(fitted: Any) -> str:
@@ -135,12 +131,9 @@ def calibrated_eq_odds_probability(
     return np.asarray((1.0 - mix) * (score >= threshold) + mix * (base >= threshold), dtype=np.float64)
 
 
-def reject_option_points(
-    spec: RejectOption, inputs: MitigationInputs, models: SharedModels, start: StartStep
-) -> list[MethodPoint]:
+@one_point
+def reject_option_points(spec: RejectOption, inputs: MitigationInputs, models: SharedModels) -> Fit:
     """Threshold and margin fitted on the validation split, applied to the test rows."""
-    start(spec.label)
-    began = perf_counter()
     postprocessing = import_reference("aif360.algorithms.postprocessing")
     privileged = privileged_group(spec.privileged, inputs)
     roc = postprocessing.RejectOptionClassification(
@@ -162,11 +155,12 @@ def reject_option_points(
             f"aif360 found no threshold and margin with the metric within ±{spec.bound:g} on the "
             "validation rows; it kept the one with the lowest (most negative) metric."
         )
-    score = models.split.model.predict_proba(inputs.X_test)[:, 1]
-    _, test = binary_label_datasets(inputs.y_test, inputs.groups_test == privileged, score)
+    _, test = binary_label_datasets(
+        inputs.y_test, inputs.groups_test == privileged, _scores(models, inputs.X_test)
+    )
     probability = hard_predictions(roc.predict(test).labels)
-    params = (
-        f"{spec.params}, privileged={privileged}; chose threshold={roc.classification_threshold:.4g}, "
+    chosen = (
+        f"privileged={privileged}; chose threshold={roc.classification_threshold:.4g}, "
         f"margin={roc.ROC_margin:.4g}"
     )
-    return [MethodPoint(spec.label, spec.method, params, None, probability, perf_counter() - began, note)]
+    return Fit(probability, chosen, note)

@@ -8,13 +8,11 @@ over the coin flips, not one random draw.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from time import perf_counter
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
 from fairness_widgets.compute.mitigation_inputs import MitigationInputs, SharedModels
 from fairness_widgets.compute.mitigation_results import MethodPoint
@@ -25,27 +23,19 @@ from fairness_widgets.compute.mitigation_specs import (
     GridSearch,
     ThresholdOptimizer,
 )
+from fairness_widgets.compute.mitigation_steps import Fit, StartStep, hard_predictions, one_point
 from fairness_widgets.compute.reference_libraries import import_reference
 
-#: Called with the label of each step as it starts (for progress).
-StartStep = Callable[[str], None]
 
-
-def hard_predictions(predicted: Any) -> NDArray[np.float64]:
-    """0/1 predictions as positive probabilities."""
-    return np.asarray(predicted, dtype=np.float64).ravel()
-
-
+@one_point
 def threshold_optimizer_points(
-    spec: ThresholdOptimizer, inputs: MitigationInputs, models: SharedModels, start: StartStep
-) -> list[MethodPoint]:
+    spec: ThresholdOptimizer, inputs: MitigationInputs, models: SharedModels
+) -> Fit:
     """Thresholds fitted on all training rows, on the estimator Baseline fitted there.
 
     ``prefit=True`` on that shared fit gives what fairlearn's default ``prefit=False``
     gives (it clones and fits the same estimator on the same rows), one fit cheaper.
     """
-    start(spec.label)
-    began = perf_counter()
     postprocessing = import_reference("fairlearn.postprocessing")
     optimizer = postprocessing.ThresholdOptimizer(
         estimator=models.full,
@@ -58,8 +48,7 @@ def threshold_optimizer_points(
     )
     optimizer.fit(inputs.X_train, inputs.y_train, sensitive_features=inputs.groups_train)
     pmf = optimizer._pmf_predict(inputs.X_test, sensitive_features=inputs.groups_test)
-    probability = np.asarray(pmf, dtype=np.float64)[:, 1]
-    return [MethodPoint(spec.label, spec.method, spec.params, None, probability, perf_counter() - began)]
+    return Fit(np.asarray(pmf, dtype=np.float64)[:, 1])
 
 
 def _moment(constraint: str, difference_bound: float | None = None) -> Any:
@@ -67,12 +56,11 @@ def _moment(constraint: str, difference_bound: float | None = None) -> Any:
     return getattr(reductions, REDUCTION_MOMENTS[constraint])(difference_bound=difference_bound)
 
 
+@one_point
 def exponentiated_gradient_points(
-    spec: ExponentiatedGradient, inputs: MitigationInputs, models: SharedModels, start: StartStep
-) -> list[MethodPoint]:
+    spec: ExponentiatedGradient, inputs: MitigationInputs, models: SharedModels
+) -> Fit:
     """The randomised classifier ExponentiatedGradient finds, fitted on all training rows."""
-    start(spec.label)
-    began = perf_counter()
     reductions = import_reference("fairlearn.reductions")
     mitigator = reductions.ExponentiatedGradient(
         inputs.fresh(),
@@ -82,8 +70,7 @@ def exponentiated_gradient_points(
         sample_weight_name=inputs.sample_weight_name,
     )
     mitigator.fit(inputs.X_train, inputs.y_train, sensitive_features=inputs.groups_train)
-    probability = np.asarray(mitigator._pmf_predict(inputs.X_test), dtype=np.float64)[:, 1]
-    return [MethodPoint(spec.label, spec.method, spec.params, None, probability, perf_counter() - began)]
+    return Fit(np.asarray(mitigator._pmf_predict(inputs.X_test), dtype=np.float64)[:, 1])
 
 
 def lagrange_grid(spec: GridSearch, inputs: MitigationInputs) -> pd.DataFrame:

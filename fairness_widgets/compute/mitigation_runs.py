@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Callable, Sequence
-from time import perf_counter
+from collections.abc import Sequence
 from typing import Any
 
 from fairness_widgets.compute.mitigation_aif360 import (
@@ -14,10 +13,8 @@ from fairness_widgets.compute.mitigation_aif360 import (
     reweighing_points,
 )
 from fairness_widgets.compute.mitigation_fairlearn import (
-    StartStep,
     exponentiated_gradient_points,
     grid_search_points,
-    hard_predictions,
     threshold_optimizer_points,
 )
 from fairness_widgets.compute.mitigation_inputs import (
@@ -40,6 +37,7 @@ from fairness_widgets.compute.mitigation_specs import (
     Reweighing,
     ThresholdOptimizer,
 )
+from fairness_widgets.compute.mitigation_steps import Fit, Runner, StartStep, hard_predictions, one_point
 
 
 def run_mitigations(
@@ -188,17 +186,12 @@ def method_points(
     return runner(spec, inputs, models, start)
 
 
-def baseline_points(
-    spec: Baseline, inputs: MitigationInputs, models: SharedModels, start: StartStep
-) -> list[MethodPoint]:
+@one_point
+def baseline_points(spec: Baseline, inputs: MitigationInputs, models: SharedModels) -> Fit:
     """The estimator fitted on all training rows, predicting with its own ``predict``."""
-    start(spec.label)
-    began = perf_counter()
-    probability = hard_predictions(models.full.predict(inputs.X_test))
-    return [MethodPoint(spec.label, spec.method, spec.params, None, probability, perf_counter() - began)]
+    return Fit(hard_predictions(models.full.predict(inputs.X_test)))
 
 
-Runner = Callable[[Any, MitigationInputs, SharedModels, StartStep], list[MethodPoint]]
 #: How each spec is run.
 RUNNERS: dict[type[MitigationSpec], Runner] = {
     Baseline: baseline_points,

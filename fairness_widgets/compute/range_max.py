@@ -13,22 +13,21 @@ from numpy.typing import NDArray
 
 #: Entries per block (a power of two).
 BLOCK = 32
-#: Ranges up to this long read the entry-level table (levels 1 .. BLOCK).
+#: Ranges of at most this many entries read the entry-level table (widths 1 .. _SHORT).
 _SHORT = 2 * BLOCK
 
 
 def _sparse_table(values: NDArray[np.float64], max_width: int) -> NDArray[np.float64]:
     """``table[j, i]``: the largest of ``values[i : i + 2**j]`` (widths up to max_width;
     entries past the end are -inf)."""
-    rows = [values]
-    width = 1
-    while 2 * width <= min(max_width, len(values)):
-        previous = rows[-1]
-        row = np.full(len(values), -np.inf)
-        row[: len(values) - width] = np.maximum(previous[: len(values) - width], previous[width:])
-        rows.append(row)
-        width *= 2
-    return np.stack(rows)
+    n = len(values)
+    levels = 1 + int(np.log2(max(min(max_width, n), 1)))
+    table = np.full((levels, n), -np.inf)
+    table[0] = values
+    for j in range(1, levels):
+        width = 1 << (j - 1)
+        np.maximum(table[j - 1, : n - width], table[j - 1, width:], out=table[j, : n - width])
+    return table
 
 
 def _floor_log2(n: NDArray[np.intp]) -> NDArray[np.intp]:

@@ -140,12 +140,11 @@ def _best_windows(
     if (start_low > start_high + RATE_TOLERANCE).any():
         worst = float(epsilons[np.argmax(start_low)])
         raise ValueError(f"No choice of thresholds keeps every group's rate within {worst:g}.")
-    # A first feasible choice per eps: the best randomised window, and windows starting or
-    # ending at each group's best rate.
+    # A first feasible choice per eps: the best randomised window (each group's hull bounds
+    # its points, so the best deterministic window is near it) and a few to its left.
     index, candidates = hulls.best_starts(epsilons)
     randomised = candidates[np.arange(len(epsilons)), index]
-    peaks = np.broadcast_to(points.peak, (len(epsilons), len(points.peak)))
-    seeds = np.concatenate([randomised[:, None], peaks, peaks - epsilons[:, None]], axis=1)
+    seeds = randomised[:, None] + np.linspace(-1.0, 0.0, 5) * epsilons[:, None]
     seeds = np.clip(seeds, start_low[:, None], start_high)
     found = points.totals(seeds.ravel(), (seeds + epsilons[:, None]).ravel()).reshape(seeds.shape)
     best = found.max(axis=1)

@@ -1,68 +1,22 @@
-import type { RenderProps } from "@anywidget/types";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import dashboard from "../src/dashboard/index";
 import type { DashboardModel } from "../src/dashboard/model";
 import { chartHeight } from "../src/shared/bar_chart";
+import { choose, click, press, query } from "./dom_events";
+import { recordDomListeners } from "./dom_listeners";
 import { FakeModel } from "./fake_model";
 import { SEX, SEX_RACE, SMALL_GROUP, UNDEFINED_TPR_GROUP, dashboardState } from "./fixtures";
-
-interface Mounted {
-  model: FakeModel<DashboardModel>;
-  el: HTMLElement;
-  cleanup: () => void;
-}
-
-const mounted: Mounted[] = [];
-
-function props(model: FakeModel<DashboardModel>, el: HTMLElement): RenderProps<DashboardModel> {
-  return {
-    model,
-    el,
-    signal: new AbortController().signal,
-    host: {
-      getWidget: () => Promise.reject(new Error("no host in tests")),
-      getModel: () => Promise.reject(new Error("no host in tests")),
-    },
-    experimental: { invoke: () => Promise.reject(new Error("no kernel in tests")) },
-  };
-}
+import { type Mounted, mountView, unmountAll } from "./mount";
 
 /** Render a Dashboard into a fresh element attached to the document. */
-function mount(overrides: Partial<DashboardModel> = {}): Mounted {
-  const model = new FakeModel<DashboardModel>(dashboardState(overrides));
-  const el = document.createElement("div");
-  document.body.append(el);
-  let cleaned = false;
-  const dispose = dashboard.render(props(model, el));
-  const result: Mounted = {
-    model,
-    el,
-    cleanup: () => {
-      if (!cleaned) {
-        cleaned = true;
-        dispose();
-      }
-    },
-  };
-  mounted.push(result);
-  return result;
+function mount(overrides: Partial<DashboardModel> = {}): Mounted<DashboardModel> {
+  return mountView(dashboard.render, new FakeModel(dashboardState(overrides)));
 }
 
 afterEach(() => {
-  for (const { cleanup } of mounted.splice(0)) {
-    cleanup();
-  }
-  document.body.replaceChildren();
+  unmountAll();
   vi.restoreAllMocks();
 });
-
-function query<E extends Element = HTMLElement>(root: ParentNode, selector: string): E {
-  const found = root.querySelector<E>(selector);
-  if (found === null) {
-    throw new Error(`nothing matches ${selector}`);
-  }
-  return found;
-}
 
 function barElements(el: HTMLElement): SVGGElement[] {
   return Array.from(el.querySelectorAll<SVGGElement>("svg.fw-chart .fw-bars .fw-bar"));
@@ -116,19 +70,6 @@ function tickLabel(el: HTMLElement, key: string): string {
   const index = barElements(el).findIndex((bar) => bar.getAttribute("data-key") === key);
   const ticks = Array.from(el.querySelectorAll("svg.fw-chart .fw-axis-y .tick text"));
   return ticks[index]?.textContent ?? "";
-}
-
-function choose(select: HTMLSelectElement, value: string): void {
-  select.value = value;
-  select.dispatchEvent(new Event("change", { bubbles: true }));
-}
-
-function click(target: Element): void {
-  target.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
-}
-
-function press(target: Element, key: string): void {
-  target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
 }
 
 function barRect(bar: SVGGElement): SVGRectElement {
@@ -410,37 +351,9 @@ describe("Dashboard small and undefined groups", () => {
   });
 });
 
-interface DomListener {
-  target: unknown;
-  type: string;
-  listener: unknown;
-  capture: boolean;
-}
-
-function captureOf(options: boolean | EventListenerOptions | undefined): boolean {
-  return typeof options === "boolean" ? options : (options?.capture ?? false);
-}
-
-/**
- * The prototype whose addEventListener DOM nodes actually call. In a browser it is
- * EventTarget.prototype; happy-dom's global EventTarget is a per-window subclass that nodes
- * do not inherit from, so spying on the global's prototype would see no call at all.
- */
-function eventTargetPrototype(): EventTarget {
-  let proto: object | null = Node.prototype;
-  while (proto !== null && !Object.hasOwn(proto, "addEventListener")) {
-    proto = Object.getPrototypeOf(proto) as object | null;
-  }
-  if (proto === null) {
-    throw new Error("no addEventListener in the prototype chain of Node");
-  }
-  return proto as EventTarget;
-}
-
 describe("Dashboard cleanup", () => {
   it("removes every model and DOM listener, empties el and stops reacting", () => {
-    const add = vi.spyOn(eventTargetPrototype(), "addEventListener");
-    const remove = vi.spyOn(eventTargetPrototype(), "removeEventListener");
+    const dom = recordDomListeners();
     const { el, model, cleanup } = mount();
     const oldMetricSelect = metricSelect(el);
     const oldAttributeSelect = attributeSelect(el);
@@ -452,36 +365,12 @@ describe("Dashboard cleanup", () => {
     model.set("metric", "count");
     click(barRect(barFor(el, "Male")));
     expect(model.liveListeners.length).toBeGreaterThan(0);
-    expect(add).toHaveBeenCalled();
+    expect(dom.added().length).toBeGreaterThan(0);
 
     cleanup();
 
-    const added: DomListener[] = add.mock.calls.map(([type, listener, options], index) => ({
-      target: add.mock.contexts[index],
-      type,
-      listener,
-      capture: captureOf(options),
-    }));
-    const removed: DomListener[] = remove.mock.calls.map(([type, listener, options], index) => ({
-      target: remove.mock.contexts[index],
-      type,
-      listener,
-      capture: captureOf(options),
-    }));
-    const live = added.filter(
-      (one) =>
-        !removed.some(
-          (other) =>
-            other.target === one.target &&
-            other.type === one.type &&
-            other.listener === one.listener &&
-            other.capture === one.capture,
-        ),
-    );
-    expect(added.length).toBeGreaterThanOrEqual(4);
-    expect(live).toEqual([]);
-    add.mockRestore();
-    remove.mockRestore();
+    expect(dom.added().length).toBeGreaterThanOrEqual(4);
+    expect(dom.stop()).toEqual([]);
 
     // (a) every model `on` was matched by an `off`.
     expect(model.registrations.length).toBeGreaterThanOrEqual(7);
@@ -509,9 +398,7 @@ describe("Dashboard cleanup", () => {
   it("leaves other views of the same model working", () => {
     const first = mount();
     const model = first.model;
-    const el = document.createElement("div");
-    document.body.append(el);
-    const second = dashboard.render(props(model, el));
+    const { el, cleanup: second } = mountView(dashboard.render, model);
     const listenersPerView = model.liveListeners.length / 2;
 
     first.cleanup();

@@ -13,7 +13,7 @@
 import type { AnyModel } from "@anywidget/types";
 
 // Mirrors @anywidget/types' (unexported) ObjectHash, the constraint of AnyModel<T>.
-type ObjectHash = Record<string, any>;
+export type ObjectHash = Record<string, any>;
 type Callback = (...args: never[]) => void;
 
 export interface Registration {

@@ -1,69 +1,22 @@
-import type { RenderProps } from "@anywidget/types";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import tradeoff, { SAVE_INTERVAL_MS, UPDATE_MEASURE } from "../src/tradeoff/index";
 import type { TradeoffModel } from "../src/tradeoff/model";
+import { choose, click, press, query } from "./dom_events";
 import { recordDomListeners } from "./dom_listeners";
 import { FakeModel } from "./fake_model";
+import { type Mounted, mountView, unmountAll } from "./mount";
 import { FEMALE, MALE, UNKNOWN, largeState, points, tradeoffState } from "./tradeoff_fixtures";
 
-interface Mounted {
-  model: FakeModel<TradeoffModel>;
-  el: HTMLElement;
-  cleanup: () => void;
-}
-
-const mounted: Mounted[] = [];
-
-function props(model: FakeModel<TradeoffModel>, el: HTMLElement): RenderProps<TradeoffModel> {
-  return {
-    model,
-    el,
-    signal: new AbortController().signal,
-    host: {
-      getWidget: () => Promise.reject(new Error("no host in tests")),
-      getModel: () => Promise.reject(new Error("no host in tests")),
-    },
-    experimental: { invoke: () => Promise.reject(new Error("no kernel in tests")) },
-  };
-}
-
-function mount(state: TradeoffModel = tradeoffState()): Mounted {
-  const model = new FakeModel<TradeoffModel>(state);
-  const el = document.createElement("div");
-  document.body.append(el);
-  let cleaned = false;
-  const dispose = tradeoff.render(props(model, el));
-  const result: Mounted = {
-    model,
-    el,
-    cleanup: () => {
-      if (!cleaned) {
-        cleaned = true;
-        dispose();
-      }
-    },
-  };
-  mounted.push(result);
-  return result;
+function mount(state: TradeoffModel = tradeoffState()): Mounted<TradeoffModel> {
+  return mountView(tradeoff.render, new FakeModel(state));
 }
 
 afterEach(() => {
-  for (const { cleanup } of mounted.splice(0)) {
-    cleanup();
-  }
-  document.body.replaceChildren();
+  unmountAll();
   vi.useRealTimers();
   vi.restoreAllMocks();
   performance.clearMeasures();
 });
-
-function query<E extends Element = HTMLElement>(root: ParentNode, selector: string): E {
-  const found = root.querySelector<E>(selector);
-  if (found === null) {
-    throw new Error(`nothing matches ${selector}`);
-  }
-  return found;
-}
 
 const row = (el: HTMLElement, group: string): HTMLTableRowElement =>
   query<HTMLTableRowElement>(el, `tr[data-group="${group}"]`);
@@ -96,21 +49,6 @@ function moveTo(input: HTMLInputElement, index: number, release = true): void {
   if (release) {
     input.dispatchEvent(new Event("change", { bubbles: true }));
   }
-}
-
-function choose(select: HTMLSelectElement, option: string): void {
-  select.value = option;
-  select.dispatchEvent(new Event("change", { bubbles: true }));
-}
-
-function click(target: Element): void {
-  target.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
-}
-
-function press(target: Element, key: string): KeyboardEvent {
-  const event = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true });
-  target.dispatchEvent(event);
-  return event;
 }
 
 describe("TradeoffExplorer render", () => {
@@ -624,9 +562,7 @@ describe("TradeoffExplorer cleanup", () => {
   it("leaves other views of the same model working, and keeps them in step", () => {
     const first = mount();
     const model = first.model;
-    const el = document.createElement("div");
-    document.body.append(el);
-    const second = tradeoff.render(props(model, el));
+    const { el, cleanup: second } = mountView(tradeoff.render, model);
     const perView = model.liveListeners.length / 2;
 
     moveTo(slider(first.el, MALE), 3);
