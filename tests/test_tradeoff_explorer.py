@@ -146,9 +146,16 @@ def test_static_export_has_a_chart_and_an_escaped_table() -> None:
     assert "application/vnd.jupyter.widget-view+json" in data
 
 
+def test_labels_and_scores_directly_give_the_same_explorer(fico: pd.DataFrame, fico_audit: fw.Audit) -> None:
+    direct = fw.TradeoffExplorer(fico["label"], y_score=fico["score"], sensitive=fico[["race"]])
+    pd.testing.assert_frame_equal(direct.tradeoff.points, fico_audit.tradeoff("demographic_parity").points)
+
+
 def test_bad_inputs_say_what_to_do(fico: pd.DataFrame) -> None:
     with pytest.raises(TypeError, match="needs an Audit built with y_score="):
-        fw.TradeoffExplorer(fico["label"])  # type: ignore[arg-type]
+        fw.TradeoffExplorer(fico["label"])
+    with pytest.raises(TypeError, match=r"the labels with y_score= and sensitive="):
+        fw.TradeoffExplorer(fico["label"], y_score=fico["score"])
     hard = fw.Audit(fico["label"], y_pred=fico["score"] > 0.5, sensitive=fico[["race"]])
     with pytest.raises(ValueError, match="need scores"):
         fw.TradeoffExplorer(hard)

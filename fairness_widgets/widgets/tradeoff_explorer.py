@@ -55,8 +55,12 @@ class TradeoffExplorer(anywidget.AnyWidget):
 
     Parameters
     ----------
-    audit : Audit
-        Built with ``y_score=`` (thresholds need scores), on held-out data.
+    audit_or_y_true : Audit or array-like
+        An audit built with ``y_score=`` (thresholds need scores) on held-out data, or
+        the true labels with ``y_score=`` and ``sensitive=`` (then every distinct score
+        is a threshold: ``resolution=None``).
+    y_score, sensitive, pos_label : optional
+        As for :class:`~fairness_widgets.Audit`, when no audit is given.
     constraint : str, default "demographic_parity"
         One of demographic_parity, equal_opportunity, equalized_odds, predictive_parity.
     objective : str, default "accuracy"
@@ -102,8 +106,11 @@ class TradeoffExplorer(anywidget.AnyWidget):
 
     def __init__(
         self,
-        audit: Audit,
+        audit_or_y_true: Any,
         *,
+        y_score: Any = None,
+        sensitive: Any = None,
+        pos_label: Any = None,
         constraint: str = "demographic_parity",
         objective: str = "accuracy",
         attribute: str | None = None,
@@ -113,10 +120,17 @@ class TradeoffExplorer(anywidget.AnyWidget):
         fn_cost: float = 1.0,
         **kwargs: Any,
     ) -> None:
-        if not isinstance(audit, Audit):
+        if isinstance(audit_or_y_true, Audit):
+            audit = audit_or_y_true
+        elif y_score is None or sensitive is None:
             raise TypeError(
-                f"TradeoffExplorer needs an Audit built with y_score= (got {type(audit).__name__}); "
-                "e.g. fw.TradeoffExplorer(fw.Audit(y_test, y_score=scores, sensitive=df[['sex']]))."
+                "TradeoffExplorer needs an Audit built with y_score=, or the labels with y_score= and "
+                f"sensitive= (got {type(audit_or_y_true).__name__} alone); e.g. "
+                "fw.TradeoffExplorer(y_test, y_score=scores, sensitive=df[['sex']])."
+            )
+        else:
+            audit = Audit(
+                audit_or_y_true, y_score=y_score, sensitive=sensitive, pos_label=pos_label, resolution=None
             )
         self.audit = audit
         self._source = mitigations
