@@ -1,4 +1,4 @@
-"""benchmarks/bench_core.py runs end to end on tiny data and writes its report.
+"""benchmarks/bench_core.py and bench_tradeoff.py run end to end on tiny data and write their reports.
 
 Only that it runs and what the report contains are checked: timings are the benchmark's
 output, never a test's assertion.
@@ -66,3 +66,54 @@ def test_row_counts_accept_scientific_notation(bench_core: ModuleType) -> None:
     assert args.rows == [100_000, 2_000]
     assert args.skip_slow  # the default invocation estimates the slow reference runs
     assert not bench_core.parse_args(["--no-skip-slow"]).skip_slow
+
+
+BENCH_TRADEOFF = BENCH_CORE.with_name("bench_tradeoff.py")
+
+TRADEOFF_HEADINGS = (
+    "# Trade-off benchmark: frontier vs one argsort, fairlearn ThresholdOptimizer, slider updates",
+    "## Machine",
+    "## Method",
+    "## Requirements",
+    "## Frontier: `audit.tradeoff`, 20,000 rows, 40 groups",
+    "## Where the time goes: exact demographic-parity frontier",
+    "## fairlearn ThresholdOptimizer vs our exact frontier (40 groups)",
+    "## Browser: slider updates in JupyterLab",
+)
+
+
+@pytest.fixture
+def bench_tradeoff(bench_core: ModuleType, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    # bench_tradeoff imports bench_core (registered by the fixture above) from its own folder.
+    monkeypatch.syspath_prepend(str(BENCH_TRADEOFF.parent))
+    spec = importlib.util.spec_from_file_location("bench_tradeoff", BENCH_TRADEOFF)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_tradeoff", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_tradeoff_writes_its_report(
+    bench_tradeoff: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "tradeoff.md"
+    argv = ["--rows", "2e4", "--repeats", "1", "--skip-browser", "--fairlearn-rows", "5000"]
+    assert bench_tradeoff.main([*argv, "--out", str(out)]) == 0
+
+    report = out.read_text(encoding="utf-8")
+    for heading in TRADEOFF_HEADINGS:
+        assert f"\n{heading}\n" in f"\n{report}", heading
+    # The yardstick, every score mode x constraint, the parts, and fairlearn on its subsample.
+    assert "| `np.argsort(scores)` (the yardstick) |" in report
+    for mode in ("exact", "1e-4", "1e-3"):
+        for constraint in ("demographic_parity", "equal_opportunity", "predictive_parity", "equalized_odds"):
+            assert f"| {mode} | `tradeoff('{constraint}')` |" in report, (mode, constraint)
+    assert "| deterministic thresholds (`window_search`, given the hulls) |" in report
+    assert "| 5,000 | demographic_parity (demographic_parity) |" in report
+    assert "| 5,000 | true_positive_rate_parity (equal_opportunity) |" in report
+    # The requirements are checked at 1e6 rows; the browser section was skipped.
+    assert "not measured (needs --rows 1e6)" in report
+    assert "not measured (--skip-browser)" in report
+    assert capsys.readouterr().out.strip() == report.strip()

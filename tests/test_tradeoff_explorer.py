@@ -162,3 +162,17 @@ def test_bad_inputs_say_what_to_do(fico: pd.DataFrame) -> None:
     audit = fw.Audit(fico["label"], y_score=fico["score"], sensitive=fico[["race"]])
     with pytest.raises(ValueError, match="constraint must be one of"):
         fw.TradeoffExplorer(audit, constraint="parity")
+
+
+def test_a_constraint_that_cannot_be_computed_is_refused_and_nothing_changes() -> None:
+    """A group with no actual positives has no true positive rate: equal opportunity is
+    refused with the reason, and the widget keeps showing demographic parity."""
+    label = np.array([0, 0, 0, 0, 1, 0, 1, 1])
+    score = np.linspace(0.1, 0.9, 8)
+    explorer = fw.TradeoffExplorer(label, y_score=score, sensitive={"g": list("aaaabbbb")})
+    before = explorer.points
+    with pytest.raises(traitlets.TraitError, match="no defined true_positive_rate"):
+        explorer.constraint = "equal_opportunity"
+    assert explorer.constraint == "demographic_parity"
+    assert explorer.tradeoff.constraint == "demographic_parity"
+    assert explorer.points == before

@@ -143,6 +143,11 @@ def hull_search(hulls: Hulls, epsilons: NDArray[np.float64]) -> list[Mixture]:
     """For each eps, the randomised choice maximising the summed value with all groups'
     (expected) rates within eps of each other. Points are flat indices."""
     epsilons = np.asarray(epsilons, dtype=np.float64)
+    # An eps no mixture can meet (every group's reachable rates must overlap) is left out.
+    widest_gap = float(hulls.x[hulls.start].max() - hulls.x[hulls.last].min())
+    epsilons = epsilons[epsilons >= widest_gap - 1e-12]
+    if len(epsilons) == 0:
+        return []
     index, candidates = hulls.best_starts(epsilons)
     best = candidates[np.arange(len(epsilons)), index]
     target = np.clip(hulls.peak[:, None], best, best + epsilons)  # groups x epsilons

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -139,49 +138,47 @@ class Tradeoff:
         )
 
 
-def _disparity(rates: Sequence[NDArray[np.float64]]) -> float:
-    """Largest gap between groups over the constraint's rates (each row: one rate kind)."""
-    return float(max(np.nanmax(r) - np.nanmin(r) for r in rates))
-
-
 Pick = tuple[NDArray[np.intp], NDArray[np.float64]]  # flat point indices, their probabilities
+Entry = tuple[str, float, list[Pick]]  # kind, epsilon, each group's pick
 
 
-def _records(
-    point: int,
-    kind: str,
-    epsilon: float,
-    *,
-    picks: list[Pick],
-    points: OperatingPoints,
-    rates: dict[str, NDArray[np.float64]],
-    objective: Objective,
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _tables(
+    entries: list[Entry], points: OperatingPoints, rates: dict[str, NDArray[np.float64]], objective: Objective
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The points table (one row a point) and the choices table (one row a threshold
+    used), all points at once."""
+    n_points, n_groups = len(entries), points.n_groups
+    index = np.concatenate([i for _, _, picks in entries for i, _ in picks])
+    weight = np.concatenate([w for _, _, picks in entries for _, w in picks])
+    lengths = np.array([len(i) for _, _, picks in entries for i, _ in picks])
+    cell = np.repeat(np.arange(n_points * n_groups), lengths)  # point * n_groups + group
+    point = cell // n_groups
     expected = {
-        name: np.array([float(np.dot(weights, rate[indices])) for indices, weights in picks])
+        name: np.bincount(cell, weight * rate[index], n_points * n_groups).reshape(n_points, n_groups)
         for name, rate in rates.items()
     }
-    tp = sum(float(np.dot(w, points.tp[i])) for i, w in picks)
-    fp = sum(float(np.dot(w, points.fp[i])) for i, w in picks)
-    row = {
-        "point": point,
-        "kind": kind,
-        "epsilon": epsilon,
-        "disparity": _disparity(list(expected.values())),
-        "objective": objective.total(tp, fp),
-    }
-    choices = []
-    for g, (indices, weights) in enumerate(picks):
-        for index, weight in zip(indices, weights, strict=True):
-            choice = {
-                "point": point,
-                "group": points.groups[g],
-                "threshold": float(points.thresholds[index]),
-                "weight": float(weight),
-            }
-            choice |= {name: float(values[g]) for name, values in expected.items()}
-            choices.append(choice)
-    return row, choices
+    tp = np.bincount(point, weight * points.tp[index], n_points)
+    fp = np.bincount(point, weight * points.fp[index], n_points)
+    gaps = np.stack([np.nanmax(e, axis=1) - np.nanmin(e, axis=1) for e in expected.values()])
+    table = pd.DataFrame(
+        {
+            "point": np.arange(n_points),
+            "kind": [kind for kind, _, _ in entries],
+            "epsilon": [epsilon for _, epsilon, _ in entries],
+            "disparity": gaps.max(axis=0),
+            "objective": objective.constant + objective.tp_weight * tp - objective.fp_weight * fp,
+        }
+    )
+    choices = pd.DataFrame(
+        {
+            "point": point,
+            "group": np.asarray(points.groups, dtype=object)[cell % n_groups],
+            "threshold": points.thresholds[index],
+            "weight": weight,
+        }
+        | {name: e.ravel()[cell] for name, e in expected.items()}
+    )
+    return table, choices
 
 
 def tradeoff(
@@ -213,18 +210,7 @@ def tradeoff(
             group = points.groups[int(np.argmin(defined))]
             raise ValueError(f"Group {group!r} has no defined {name}; it cannot take part in {constraint}.")
 
-    rows: list[dict[str, Any]] = []
-    choices: list[dict[str, Any]] = []
-    all_picks: list[list[Pick]] = []
-
-    def add(kind: str, epsilon: float, picks: list[Pick]) -> None:
-        row, chosen = _records(
-            len(rows), kind, epsilon, picks=picks, points=points, rates=rates, objective=goal
-        )
-        rows.append(row)
-        choices.extend(chosen)
-        all_picks.append(picks)
-
+    entries: list[Entry] = []
     one = np.ones(1)
     first_rate = next(iter(rates.values()))
     usable = np.where(np.isfinite(first_rate), value, -np.inf)
@@ -232,16 +218,17 @@ def tradeoff(
         int(points.offsets[g] + np.argmax(usable[points.offsets[g] : points.offsets[g + 1]]))
         for g in range(points.n_groups)
     ]
-    add("unconstrained", np.nan, [(np.array([k]), one) for k in best_each])
-    add("single threshold", np.nan, [(np.array([k]), one) for k in _single_threshold(points, goal)])
-    widest = rows[0]["disparity"]
+    entries.append(("unconstrained", np.nan, [(np.array([k]), one) for k in best_each]))
+    single = _single_threshold(points, goal)
+    entries.append(("single threshold", np.nan, [(np.array([k]), one) for k in single]))
+    widest = max(float(np.nanmax(r[best_each]) - np.nanmin(r[best_each])) for r in rates.values())
     grid = np.linspace(0.0, widest, 21) if epsilons is None else np.asarray(epsilons, dtype=np.float64)
     if (grid < 0).any() or not np.isfinite(grid).all():
         raise ValueError("epsilons must be finite and non-negative.")
     hulls = Hulls(first_rate, value, points.offsets) if constraint != "equalized_odds" else None
     if constraint != "equalized_odds":
         for choice in window_search(first_rate, value, points.offsets, grid, hulls):
-            add("thresholds", choice.epsilon, [(np.array([k]), one) for k in choice.points])
+            entries.append(("thresholds", choice.epsilon, [(np.array([k]), one) for k in choice.points]))
     mixtures: list[Mixture] = []
     if constraint == "equalized_odds":
         tpr, fpr = rates["true_positive_rate"], rates["false_positive_rate"]
@@ -249,15 +236,17 @@ def tradeoff(
     elif constraint in RANDOMISABLE and hulls is not None:
         mixtures = hull_search(hulls, grid)
     for mixture in mixtures:
-        add("randomised thresholds", mixture.epsilon, list(zip(mixture.points, mixture.weights, strict=True)))
+        picks = list(zip(mixture.points, mixture.weights, strict=True))
+        entries.append(("randomised thresholds", mixture.epsilon, picks))
+    table, choices = _tables(entries, points, rates, goal)
     return Tradeoff(
         view.name,
         constraint,
         objective,
-        pd.DataFrame(rows),
-        pd.DataFrame(choices),
+        table,
+        choices,
         operating_points=points,
-        picks=all_picks,
+        picks=[picks for _, _, picks in entries],
         goal=goal,
         resolution=cells.resolution,
     )

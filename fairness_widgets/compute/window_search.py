@@ -117,29 +117,17 @@ def _common_rates(points: _SortedPoints) -> NDArray[np.float64]:
     return common
 
 
-def _equal_rates(points: _SortedPoints) -> tuple[float, float]:
-    """The best choice with every group's rate equal: (value, rate)."""
-    common = _common_rates(points)
-    if len(common) == 0:
-        raise ValueError("No choice of thresholds gives every group exactly the same rate.")
-    found = points.totals(common, common)
-    j = int(np.argmax(found))
-    return float(found[j]), float(common[j])
-
-
 def _best_windows(
     points: _SortedPoints, hulls: Hulls, epsilons: NDArray[np.float64], tolerance: float
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The best window of each width in ``epsilons`` (all > 0): (value, window start).
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """The best window of each width in ``epsilons`` (all > 0 and feasible): its value and
+    its ends (the width may exceed eps by ``RATE_TOLERANCE``).
 
     Each group's hull bounds its points, so windows whose summed hull value is below the
     best deterministic choice found so far are never searched.
     """
     start_low = float(points.lowest.max()) - epsilons
     start_high = float(points.highest.min())
-    if (start_low > start_high + RATE_TOLERANCE).any():
-        worst = float(epsilons[np.argmax(start_low)])
-        raise ValueError(f"No choice of thresholds keeps every group's rate within {worst:g}.")
     # A first feasible choice per eps: the best randomised window (each group's hull bounds
     # its points, so the best deterministic window is near it) and a few to its left.
     index, candidates = hulls.best_starts(epsilons)
@@ -148,7 +136,8 @@ def _best_windows(
     seeds = np.clip(seeds, start_low[:, None], start_high)
     found = points.totals(seeds.ravel(), (seeds + epsilons[:, None]).ravel()).reshape(seeds.shape)
     best = found.max(axis=1)
-    window = seeds[np.arange(len(epsilons)), found.argmax(axis=1)]
+    low = seeds[np.arange(len(epsilons)), found.argmax(axis=1)]
+    high = low + epsilons
     # Branch and bound over intervals [a, b] of window starts, all epsilons together.
     which = np.arange(len(epsilons))
     reach_low, reach_high = hulls.starts_reaching(epsilons, best - tolerance)
@@ -169,17 +158,19 @@ def _best_windows(
         if sure.any():
             surely = points.best_between(first[:, :, 1:], last[:, :, :-1]).ravel()
             lower[sure] = surely[sure]
-        start = np.where(leaf, sa, sb)  # a sure window [sb, sa + eps] starts at sb
+        # A leaf's window is [sa, sb + eps] (sb - sa is float noise); a sure one [sb, sa + eps].
+        window_low, window_high = np.where(leaf, sa, sb), np.where(leaf, sb, sa) + epsilons[k]
         order = np.lexsort((-lower, k))  # per eps, its best candidate first
         leading = np.ones(len(order), dtype=bool)
         leading[1:] = k[order][1:] != k[order][:-1]
         top = order[leading]
         better = lower[top] > best[k[top]] + tolerance
         best[k[top[better]]] = lower[top[better]]
-        window[k[top[better]]] = start[top[better]]
+        low[k[top[better]]] = window_low[top[better]]
+        high[k[top[better]]] = window_high[top[better]]
         keep = ~leaf & (upper > best[k] + tolerance)
         a, b, which = sa[keep], sb[keep], k[keep]
-    return best, window
+    return best, low, high
 
 
 def window_search(
@@ -191,22 +182,32 @@ def window_search(
 ) -> list[WindowChoice]:
     """For each eps, the points (one per group; flat indices) maximising the summed value
     with all chosen rates within eps of each other. NaN rates (undefined) are never chosen.
+    An eps no choice can meet (e.g. exactly equal precision) gets no choice.
     ``hulls`` (of the same points) may be passed if already built.
     """
     points = _SortedPoints(rate, value, offsets)
     finite = value[np.isfinite(value)]
     tolerance = 1e-12 * max(1.0, float(np.abs(finite).max()) if len(finite) else 1.0) * points.n_groups
     epsilons = np.asarray(epsilons, dtype=np.float64)
-    starts = np.empty(len(epsilons))
+    low, high = np.full(len(epsilons), np.nan), np.full(len(epsilons), np.nan)
     zero = epsilons <= RATE_TOLERANCE
-    if zero.any():
-        starts[zero] = _equal_rates(points)[1]
-    if (~zero).any():
+    common = _common_rates(points) if zero.any() else np.zeros(0)
+    if len(common):
+        found = points.totals(common, common)
+        low[zero] = high[zero] = common[int(np.argmax(found))]
+    widest_gap = float(points.lowest.max() - points.highest.min())
+    feasible = ~zero & (epsilons >= widest_gap - RATE_TOLERANCE)
+    if feasible.any():
         hulls = Hulls(rate, value, offsets) if hulls is None else hulls
-        starts[~zero] = _best_windows(points, hulls, epsilons[~zero], tolerance)[1]
+        best, low[feasible], high[feasible] = _best_windows(points, hulls, epsilons[feasible], tolerance)
+        # Overlapping rate ranges do not promise a window holding a point of every group
+        # (precision jumps): where none was found, there is no choice.
+        low[np.flatnonzero(feasible)[~np.isfinite(best)]] = np.nan
     choices = []
-    for epsilon, start in zip(epsilons, starts, strict=True):
-        chosen = points.picks(float(start), float(start) + max(float(epsilon), 0.0))
+    for epsilon, start, end in zip(epsilons, low, high, strict=True):
+        if np.isnan(start):
+            continue  # no choice meets this eps
+        chosen = points.picks(float(start), float(end))
         total = float(value[chosen].sum())
         choices.append(WindowChoice(float(epsilon), total, chosen, rate[chosen]))
     return choices

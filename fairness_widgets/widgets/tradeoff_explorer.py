@@ -140,6 +140,7 @@ class TradeoffExplorer(anywidget.AnyWidget):
             constraint, objective, attribute=attribute, epsilons=epsilons, **self._costs
         )
         self._slider: list[np.ndarray] = []
+        self._pending: Tradeoff | None = None
         super().__init__(
             attribute=self._tradeoff.attribute,
             constraint=constraint,
@@ -268,16 +269,25 @@ class TradeoffExplorer(anywidget.AnyWidget):
 
     @traitlets.observe("constraint", "objective")
     def _recompute(self, change: dict[str, Any]) -> None:
-        if not self._slider:  # still constructing
+        if not self._slider or self._pending is None:  # still constructing
             return
-        self._tradeoff = self.audit.tradeoff(
-            self.constraint,
-            self.objective,
-            attribute=self._tradeoff.attribute,
-            epsilons=self._epsilons,
-            **self._costs,
-        )
+        self._tradeoff, self._pending = self._pending, None
         self._publish(keep_selection=True)
+
+    def _try(self, constraint: str, objective: str) -> None:
+        """Compute the frontier for a proposed constraint / objective before accepting it, so
+        a choice that cannot be computed is refused and the widget stays as it was."""
+        if self._slider:
+            try:
+                self._pending = self.audit.tradeoff(
+                    constraint,
+                    objective,
+                    attribute=self._tradeoff.attribute,
+                    epsilons=self._epsilons,
+                    **self._costs,
+                )
+            except ValueError as error:
+                raise traitlets.TraitError(f"Cannot show {constraint} / {objective}: {error}") from error
 
     @traitlets.validate("constraint")
     def _check_constraint(self, proposal: dict[str, Any]) -> str:
@@ -286,6 +296,7 @@ class TradeoffExplorer(anywidget.AnyWidget):
             raise traitlets.TraitError(
                 f"Unknown constraint {value!r}; choose one of {', '.join(CONSTRAINT_RATES)}."
             )
+        self._try(value, self.objective)
         return value
 
     @traitlets.validate("objective")
@@ -293,6 +304,7 @@ class TradeoffExplorer(anywidget.AnyWidget):
         value = str(proposal["value"])
         if value not in OBJECTIVES:
             raise traitlets.TraitError(f"Unknown objective {value!r}; choose one of {', '.join(OBJECTIVES)}.")
+        self._try(self.constraint, value)
         return value
 
     @traitlets.validate("selection")
