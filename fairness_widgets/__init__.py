@@ -9,7 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 from fairness_widgets import compute, datasets, mitigations
 from fairness_widgets.compute import Audit
 from fairness_widgets.mitigations import run_mitigations
-from fairness_widgets.widgets import Dashboard, TradeoffExplorer
+from fairness_widgets.widgets import Dashboard, SliceExplorer, TradeoffExplorer
 
 try:
     __version__ = version("fairness-widgets")
@@ -19,6 +19,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 __all__ = [
     "Audit",
     "Dashboard",
+    "SliceExplorer",
     "TradeoffExplorer",
     "__version__",
     "compute",

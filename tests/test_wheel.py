@@ -27,6 +27,9 @@ df = fw.datasets.load_adult("test")
 dash = fw.Dashboard(df["label"], y_pred=df["age"] > 40, sensitive=df[["sex", "race"]])
 assert "application/vnd.jupyter.widget-view+json" in dash._repr_mimebundle_()[0]
 assert len(dash._esm) > 10_000 and "render" in dash._esm
+fico = fw.datasets.load_fico_people()
+explorer = fw.TradeoffExplorer(fico["label"], y_score=fico["score"], sensitive=fico[["race"]])
+assert "fw-tradeoff" in explorer._esm and explorer.postprocessor.rules
 print("OK", fw.__version__, len(df))
 """
 
@@ -69,6 +72,10 @@ def test_wheel_contains_bundle_and_data(wheel: Path) -> None:
     for required in (
         "fairness_widgets/static/dashboard.js",
         "fairness_widgets/static/dashboard.css",
+        "fairness_widgets/static/tradeoff.js",
+        "fairness_widgets/static/tradeoff.css",
+        "fairness_widgets/static/slices.js",
+        "fairness_widgets/static/slices.css",
         "fairness_widgets/datasets/data/adult/adult.data.gz",
         "fairness_widgets/datasets/data/adult/adult.test.gz",
         "fairness_widgets/datasets/data/adult/adult.names",
@@ -79,8 +86,9 @@ def test_wheel_contains_bundle_and_data(wheel: Path) -> None:
         "fairness_widgets/py.typed",
     ):
         assert required in names, f"{required} missing from {wheel.name}"
-    bundle = zipfile.ZipFile(wheel).read("fairness_widgets/static/dashboard.js").decode()
-    assert "fw-dashboard" in bundle  # the real bundle, built from js/src
+    for widget, root in (("dashboard", "fw-dashboard"), ("tradeoff", "fw-tradeoff"), ("slices", "fw-slices")):
+        bundle = zipfile.ZipFile(wheel).read(f"fairness_widgets/static/{widget}.js").decode()
+        assert root in bundle  # the real bundle, built from js/src
     assert not any(name.startswith(("js/", "node_modules/", "tests/")) for name in names)
 
 

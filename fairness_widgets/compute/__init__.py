@@ -3,5 +3,6 @@
 from fairness_widgets.compute.audit import Audit
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.metrics import METRICS, Metric
+from fairness_widgets.compute.slices import Slices
 
-__all__ = ["METRICS", "Audit", "Cells", "Metric"]
+__all__ = ["METRICS", "Audit", "Cells", "Metric", "Slices"]

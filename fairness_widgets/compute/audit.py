@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -17,8 +17,15 @@ from fairness_widgets.compute.groups import Attribute, MissingPolicy
 from fairness_widgets.compute.inputs import prepare_inputs
 from fairness_widgets.compute.metrics import COUNT_METRICS, METRICS, check_metric
 from fairness_widgets.compute.score_metrics import CALIBRATION_BINS, calibration_table
+from fairness_widgets.compute.slice_features import DEFAULT_BINS
+from fairness_widgets.compute.slice_rows import ArrayRows, FrameRoles, FrameRows, RowSource
 from fairness_widgets.compute.tradeoff import Tradeoff, tradeoff
 from fairness_widgets.compute.views import all_views, find_view
+
+if TYPE_CHECKING:
+    from fairness_widgets.compute.mitigation_progress import ProgressCallback
+    from fairness_widgets.compute.slice_statistics import FdrMethod, Worse
+    from fairness_widgets.compute.slices import Slices
 
 #: Metrics of ``by_group()`` when none are named.
 DEFAULT_METRICS = (
@@ -75,6 +82,9 @@ class Audit:
     1    Male  0.259  10860
     """
 
+    #: The rows kept for :meth:`slices` (None for an audit of counts only).
+    _rows: RowSource | None
+
     def __init__(
         self,
         y_true: Any,
@@ -99,12 +109,15 @@ class Audit:
             missing=missing,
         )
         self._init(cells_from_inputs(inputs, resolution), min_group_size)
+        # For slicing by other features later: 2 bytes a row, plus the group codes.
+        self._rows = ArrayRows(inputs.y_true, inputs.y_pred, inputs.attributes)
 
     def _init(self, cells: Cells, min_group_size: int) -> None:
         if isinstance(min_group_size, bool) or not isinstance(min_group_size, int) or min_group_size < 1:
             raise ValueError(f"min_group_size must be a positive integer, got {min_group_size!r}.")
         self.cells = cells
         self.min_group_size = min_group_size
+        self._rows = None
 
     @classmethod
     def from_cells(cls, cells: Cells, *, min_group_size: int = MIN_GROUP_SIZE) -> Audit:
@@ -155,7 +168,19 @@ class Audit:
             missing=missing,
             resolution=resolution,
         )
-        return cls.from_cells(cells, min_group_size=min_group_size)
+        audit = cls.from_cells(cells, min_group_size=min_group_size)
+        # A reference to the table (no copy), read again where it lives to find slices.
+        roles = FrameRoles(
+            y_true=y_true,
+            y_pred=y_pred,
+            y_score=y_score,
+            threshold=float(threshold),
+            pos_label=pos_label,
+            sensitive=tuple(audit.cells.names),
+            missing=missing,
+        )
+        audit._rows = FrameRows(data, roles)
+        return audit
 
     @cached_property
     def views(self) -> list[Attribute]:
@@ -339,6 +364,115 @@ class Audit:
         view = self._views(attribute if attribute is not None else self.views[0].name)[0]
         return tradeoff(
             self.cells, view, constraint, objective, epsilons=epsilons, fp_cost=fp_cost, fn_cost=fn_cost
+        )
+
+    def slices(
+        self,
+        features: Any = None,
+        *,
+        metric: str = "accuracy",
+        worse: Worse | None = None,
+        max_order: int = 3,
+        min_support: int | float | None = None,
+        fdr: float = 0.05,
+        fdr_method: FdrMethod = "bh",
+        min_effect: float = 0.0,
+        n_bins: int = DEFAULT_BINS,
+        missing: MissingPolicy = "error",
+        include_sensitive: bool = True,
+        confidence: float = 0.95,
+        progress: bool | ProgressCallback = False,
+    ) -> Slices:
+        """The slices (crosses of feature values) where the metric is worst, tested honestly.
+
+        Slices are conjunctions of up to ``max_order`` predicates over the sensitive
+        columns and ``features``: a categorical feature by level (``sex = Female``), a
+        numeric one by quantile bin (``age ∈ [28, 37)``). Each slice with at least
+        ``min_support`` people is compared with everyone else: effect size with a
+        Newcombe interval, an exact (Fisher) p-value, and a q-value that controls the
+        false discovery rate over every slice the search could have reported. The
+        lattice is pruned by support and by the best p-value and effect a sub-slice could
+        still reach (as SliceLine / SliceFinder), and each level is counted with one
+        group-by where the rows live (numpy, or the table's engine).
+
+        Parameters
+        ----------
+        features : list of str, or a table, optional
+            Columns to slice by besides the sensitive ones: names of columns of the
+            audited table (``from_frame``; on any engine), or a table with the same rows
+            in the same order (pandas, polars, pyarrow; for an audit from arrays). None:
+            the sensitive columns only.
+        metric : str, default "accuracy"
+            A rate of :data:`~fairness_widgets.compute.metrics.METRICS` (selection rate,
+            true / false positive rate, precision, ...), at the audit threshold.
+        worse : {"lower", "higher", "either"}, optional
+            Which side of the metric harms a slice. Default: the metric's (lower accuracy,
+            selection rate, true positive rate, precision; higher false positive or
+            negative rate); ``"either"`` ranks by the absolute difference, two-sided.
+        max_order : int, default 3
+            Most features a slice fixes.
+        min_support : int or float, optional
+            Fewest people a slice's metric is measured on (rows, for accuracy and the
+            selection rate; actual positives for the true positive rate), or a fraction of
+            them. Default: the audit's ``min_group_size`` (30).
+        fdr : float, default 0.05
+            False discovery rate: ``significant`` is ``q_value <= fdr``.
+        fdr_method : {"bh", "by"}, default "bh"
+            Benjamini-Hochberg, or Benjamini-Yekutieli (valid under any dependence
+            between slices, more conservative).
+        min_effect : float, default 0
+            Sub-slices are searched only where they could be at least this much worse.
+        n_bins : int, default 4
+            Quantile bins of a numeric feature with more distinct values than this.
+        missing : {"error", "group"}, default "error"
+            Missing feature values raise, or form a level ``"(missing)"``. Sensitive
+            columns keep the audit's choice.
+        include_sensitive : bool, default True
+            Slice by the sensitive columns as well as ``features``.
+        confidence : float, default 0.95
+            Level of the effect intervals (per slice; not adjusted for the search).
+        progress : bool or callable, default False
+            A text bar on stderr, or ``callback(done, total, label)`` per lattice level.
+
+        Returns
+        -------
+        Slices
+            ``.table`` (every slice tested, ranked), ``.significant`` (the flagged ones
+            that no flagged parent explains), ``.drill_down(slice)`` (every metric of a
+            slice against the rest), ``.cross(feature, feature)`` (a heat map's grid).
+
+        Examples
+        --------
+        >>> import fairness_widgets as fw
+        >>> df = fw.datasets.load_adult("test")
+        >>> df["pred"] = (df["education_num"] >= 13).astype(int)
+        >>> audit = fw.Audit.from_frame(df, y_true="label", y_pred="pred", sensitive=["sex"])
+        >>> found = audit.slices(["age", "relationship"], max_order=2)
+        >>> found.significant.loc[0, "slice"]
+        'age ∈ [38, 49) ∧ relationship = Husband'
+        >>> found.significant.loc[0, ["value", "rest_value", "q_value"]].astype(float).round(3).tolist()
+        [0.645, 0.766, 0.0]
+        >>> table = found.drill_down("relationship = Husband").set_index("metric")
+        >>> table.loc["accuracy", ["value", "rest_value", "difference"]].astype(float).round(3).tolist()
+        [0.679, 0.798, -0.12]
+        """
+        from fairness_widgets.compute.slice_search import find_slices  # noqa: PLC0415 (narwhals on demand)
+
+        return find_slices(
+            self._rows,
+            features,
+            metric=metric,
+            worse=worse,
+            max_order=max_order,
+            min_support=self.min_group_size if min_support is None else min_support,
+            fdr=fdr,
+            fdr_method=fdr_method,
+            min_effect=min_effect,
+            n_bins=n_bins,
+            missing=missing,
+            include_sensitive=include_sensitive,
+            confidence=confidence,
+            progress=progress,
         )
 
     def calibration(

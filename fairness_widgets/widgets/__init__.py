@@ -1,6 +1,7 @@
 """anywidget classes: state as traitlets, no math (that lives in ``compute``)."""
 
 from fairness_widgets.widgets.dashboard import Dashboard
+from fairness_widgets.widgets.slice_explorer import SliceExplorer
 from fairness_widgets.widgets.tradeoff_explorer import TradeoffExplorer
 
-__all__ = ["Dashboard", "TradeoffExplorer"]
+__all__ = ["Dashboard", "SliceExplorer", "TradeoffExplorer"]
