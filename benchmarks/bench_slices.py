@@ -585,13 +585,15 @@ NOTES = [
     "(more features, higher orders), not this one. Skipped combinations still count in the q-values.",
     "- **naive enumeration** counts the same slices (its counts equal ours) with one boolean mask per slice. "
     "Ranked by effect among the BH-significant, without subsumption, its first ten are mostly slices inside "
-    "`a = a1` (which is 25% of the rows): the order-1 planted slice drops out of the top ten.",
+    "`b = b2 ∧ x ≥ Q3` (as bad as it, smaller, so some look worse by chance): `a = a1` drops out of the top "
+    "ten (seed 0).",
     "- **SliceLine** (the `sliceline` package) holds ~55 KB a row in memory (5.5 GB at 1e5 rows, 10.7 GB at "
     "2e5, measured); at 1e6 rows it was killed for lack of memory on this 23 GB machine, so it runs on a "
-    "1e5-row sample (`--sliceline-rows`). Its score trades slice size against error (alpha 0.95), so its "
-    "top ten hold large slices around the planted ones and no significance.",
+    "1e5-row sample (`--sliceline-rows`). Its score trades slice size against error (alpha 0.95): its top "
+    "ten are `a = a1`, slices inside it and `b = b2 ∧ x ≥ Q3`, not the order-3 slice (4% of the rows); "
+    "it reports no significance (seed 0).",
     "- **aif360 MDSS** returns one subgroup, the highest-scoring (it may take several values of a feature); "
-    "here it is always the largest planted slice. It runs on a 1e5-row sample.",
+    "here it is `a = a1`, the largest planted slice. It runs on a 1e5-row sample.",
     "- Spark runs in local mode (`local[2]`); most of its time is job scheduling on two CPUs, not counting.",
 ]
 

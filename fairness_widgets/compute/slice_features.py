@@ -120,7 +120,9 @@ def categorical_feature(name: str, values: list[Any], n_missing: int, missing: M
             f"Feature {name!r} has distinct values that print the same (e.g. 1 and '1'). "
             "Convert the column to one type first, e.g. .astype(str)."
         )
-    check_level_count(name, len(labels) + (1 if n_missing else 0), labels)
+    check_level_count(
+        name, len(labels) + (1 if n_missing else 0), labels + ([MISSING_GROUP] if n_missing else [])
+    )
     predicates = [f"{name} = {label}" for label in labels]
     if n_missing:
         labels.append(MISSING_GROUP)

@@ -210,8 +210,9 @@ class Slices:
         if combo not in self.stats:
             names = CROSS.join(self.features[index].name for index in combo)
             raise ValueError(
-                f"The slices of {names} were not counted: pruning showed none of them could be "
-                "significant. Search again with a smaller min_support (or min_effect) to count them."
+                f"The slices of {names} were not counted: pruning (min_support={self.min_support}, "
+                "min_effect, the significance bound) showed none of them could be flagged. Search "
+                "again with a smaller min_support or min_effect to count them."
             )
         counts = self.stats[combo].counts
         levels = [self.features[index].n_levels for index in combo]
@@ -253,8 +254,9 @@ class Slices:
         combo = (min(a, b), max(a, b))
         if combo not in self.stats:
             raise ValueError(
-                f"The slices of {first} × {second} were not counted: pruning showed none of them "
-                f"could be significant. Counted pairs: {self.crosses}."
+                f"The slices of {first} × {second} were not counted: pruning (min_support="
+                f"{self.min_support}, min_effect, the significance bound) showed none of them could be "
+                f"flagged. Counted pairs: {self.crosses}."
             )
         stats = self.stats[combo]
         codes = stats.counts.codes if a < b else stats.counts.codes[:, ::-1]
