@@ -6,8 +6,10 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from fairness_widgets import compute, datasets, mitigations
+from fairness_widgets import card, compute, datasets, mitigations
+from fairness_widgets.card import ModelCard
 from fairness_widgets.compute import Audit
+from fairness_widgets.gate import gate
 from fairness_widgets.mitigations import run_mitigations
 from fairness_widgets.widgets import Dashboard, SliceExplorer, TradeoffExplorer
 
@@ -19,11 +21,14 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 __all__ = [
     "Audit",
     "Dashboard",
+    "ModelCard",
     "SliceExplorer",
     "TradeoffExplorer",
     "__version__",
+    "card",
     "compute",
     "datasets",
+    "gate",
     "mitigations",
     "run_mitigations",
 ]

@@ -1,0 +1,137 @@
+"""Card dataclasses to JSON-ready dicts and back, and the JSON Schema, from the type hints.
+
+Loading is strict: a wrong type or an unknown key raises :class:`CardFormatError` naming
+the path (``quantitative_analysis.results[3].value``), so malformed metadata is never
+dropped silently. Unknown content belongs in ``extensions``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import types
+import typing
+from functools import cache
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
+
+T = TypeVar("T")
+
+
+class CardFormatError(ValueError):
+    """A card file or dict does not follow the schema; the message names where."""
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
+
+
+def to_dict(obj: Any) -> Any:
+    """A dataclass (or list/dict of them) as plain JSON values, every field included."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, list | tuple):
+        return [to_dict(v) for v in obj]
+    if isinstance(obj, dict):
+        return {str(k): to_dict(v) for k, v in obj.items()}
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None  # JSON has no NaN; "not measured" is null
+    return obj
+
+
+def from_dict(cls: type[T], data: Any, path: str = "") -> T:
+    """Build ``cls`` from ``data``, checking every type; missing keys take defaults."""
+    return typing.cast(T, _convert(cls, data, path or cls.__name__))
+
+
+def _is_union(tp: Any) -> bool:
+    return get_origin(tp) in (Union, types.UnionType)
+
+
+def _convert(tp: Any, value: Any, path: str) -> Any:  # noqa: PLR0911, PLR0912 (one branch per JSON type)
+    if tp is Any:
+        return value
+    if _is_union(tp):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if value is None:
+            return None
+        return _convert(args[0], value, path)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        if not isinstance(value, dict):
+            raise CardFormatError(f"{path}: expected an object, got {type(value).__name__}.")
+        hints = _hints(tp)
+        unknown = sorted(set(value) - set(hints))
+        if unknown:
+            raise CardFormatError(
+                f"{path}: unknown field(s) {unknown}; the schema has {sorted(hints)}. "
+                "Put custom content under the card's 'extensions'."
+            )
+        return tp(**{k: _convert(hints[k], v, f"{path}.{k}") for k, v in value.items()})
+    origin = get_origin(tp)
+    if origin is list:
+        if not isinstance(value, list):
+            raise CardFormatError(f"{path}: expected a list, got {type(value).__name__}.")
+        (item,) = get_args(tp)
+        return [_convert(item, v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise CardFormatError(f"{path}: expected an object, got {type(value).__name__}.")
+        _, item = get_args(tp)
+        return {str(k): _convert(item, v, f"{path}.{k}") for k, v in value.items()}
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise CardFormatError(f"{path}: expected true/false, got {value!r}.")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CardFormatError(f"{path}: expected an integer, got {value!r}.")
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise CardFormatError(f"{path}: expected a number, got {value!r}.")
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise CardFormatError(f"{path}: expected text, got {value!r}.")
+        return value
+    raise TypeError(f"{path}: unsupported schema type {tp!r}")  # a bug in the schema, not the data
+
+
+def json_schema(cls: type) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a card dataclass, for offline validation elsewhere."""
+    defs: dict[str, Any] = {}
+    root = _schema(cls, defs)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://fairness-widgets.org/schema/fw-card-1.json",
+        **defs.pop(cls.__name__),
+        "$defs": defs,
+    } | ({} if root == {"$ref": f"#/$defs/{cls.__name__}"} else root)
+
+
+def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    if tp is Any:
+        return {}
+    if _is_union(tp):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        return {"anyOf": [_schema(args[0], defs), {"type": "null"}]}
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        name = tp.__name__
+        if name not in defs:
+            defs[name] = {}  # placeholder against recursion
+            hints = _hints(tp)
+            defs[name] = {
+                "type": "object",
+                "properties": {k: _schema(v, defs) for k, v in hints.items()},
+                "additionalProperties": False,
+            }
+            if tp.__doc__ and not tp.__doc__.startswith(f"{name}("):
+                defs[name]["description"] = tp.__doc__.strip().splitlines()[0]
+        return {"$ref": f"#/$defs/{name}"}
+    origin = get_origin(tp)
+    if origin is list:
+        return {"type": "array", "items": _schema(get_args(tp)[0], defs)}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _schema(get_args(tp)[1], defs)}
+    simple = {bool: "boolean", int: "integer", float: "number", str: "string"}
+    return {"type": simple[tp]}

@@ -1,0 +1,579 @@
+"""fw.ModelCard: schema, hashes and sign-offs, audit fill, files, profiles, exports, round trips."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import fairness_widgets as fw
+from fairness_widgets.card import CardFormatError, save_mct
+from fairness_widgets.card import files as card_files
+from fairness_widgets.card.schema import (
+    Criterion,
+    Datasheet,
+    GroupAtRisk,
+    License,
+    Oversight,
+    ResidualRisk,
+    Risk,
+)
+
+
+class Thresholds:
+    """Stands in for GroupThresholds: anything with ``to_frame()``."""
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"attribute": ["sex", "sex"], "group": ["F", "M"], "threshold": [0.4, 0.55], "weight": [1.0, 1.0]}
+        )
+
+
+@pytest.fixture(scope="module")
+def audit() -> fw.Audit:
+    rng = np.random.default_rng(0)
+    n = 600
+    return fw.Audit(
+        rng.integers(0, 2, n),
+        y_score=rng.random(n),
+        sensitive={"sex": rng.choice(["F", "M"], n), "race": rng.choice(["A", "B"], n)},
+    )
+
+
+def findings() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "slice": "age=<25",
+                "status": "accepted",
+                "note": "Young applicants: *thin* files",
+                "metric": "recall",
+                "value": 0.4,
+                "rest_value": 0.6,
+                "effect": -0.2,
+                "q_value": 0.01,
+                "size": 80,
+            },
+        ]
+    )
+
+
+def rich_card(audit: fw.Audit) -> fw.ModelCard:
+    card = fw.ModelCard.from_audit(
+        audit, name="credit-v3", n_boot=20, thresholds=Thresholds(), findings=findings()
+    )
+    d = card.model_details
+    d.summary = "Scores consumer credit applications."
+    d.description = "Gradient boosting on bureau data.\n\nSecond paragraph with a | pipe."
+    d.licenses = [License(spdx_id="apache-2.0")]
+    d.language, d.tags, d.library_name, d.task = (
+        ["en"],
+        ["credit", "fairness"],
+        "sklearn",
+        "tabular-classification",
+    )
+    d.architecture = "HistGradientBoostingClassifier"
+    d.provider.name, d.provider.contact = "Acme Bank", "models@acme.example"
+    d.version.name = "3.0.1"
+    card.intended_use.primary_uses = ["Pre-screening credit applications", "Second use\nover two lines"]
+    card.intended_use.primary_users = ["Credit officers"]
+    card.intended_use.out_of_scope_uses = ["Employment decisions"]
+    card.intended_use.foreseeable_misuse = ["Fully automated rejection"]
+    card.considerations.limitations = ["Trained on 2019-2021 applicants only"]
+    card.considerations.recommendations = ["Review denials of applicants under 25"]
+    card.considerations.tradeoffs = ["Equal opportunity costs 0.8 points of accuracy"]
+    card.considerations.ethical_risks = [Risk(name="Proxy discrimination", mitigation_strategy="Proxy audit")]
+    card.considerations.residual_risks = [
+        ResidualRisk(risk="Thin files", acceptance_rationale="Human review")
+    ]
+    card.operation.input_spec = "One row per application, 42 bureau features"
+    card.operation.output_interpretation = "Probability of default in 12 months"
+    card.operation.human_oversight = [
+        Oversight(measure="Officer reviews every denial", override_procedure="x")
+    ]
+    card.training.procedure = "5-fold CV, early stopping"
+    card.datasets[0].datasheet = Datasheet(
+        collection_process="Bureau extract", known_gaps="Few applicants over 80"
+    )
+    card.datasets[0].sha256 = "ab" * 32
+    card.quantitative_analysis.fairness.criteria = [Criterion(rule_id="dp", threshold=0.1, comparator="<=")]
+    card.quantitative_analysis.fairness.groups_at_risk = [
+        GroupAtRisk(group="age<25", harms="wrongful denial")
+    ]
+    card.governance.risk_tier = "high"
+    card.extensions["team"] = {"cost_center": 42}
+    card.sign(
+        role="fairness reviewer", name="R. Ng", decision="approve_with_conditions", conditions="Monitor"
+    )
+    return card
+
+
+# ------------------------------------------------------------------ schema, audit fill
+
+
+def test_from_audit_fills_results_with_intervals_and_source(audit: fw.Audit) -> None:
+    card = fw.ModelCard.from_audit(audit, name="credit-v3", n_boot=20)
+    results = card.quantitative_analysis.results
+    grouped = [r for r in results if r.slice]
+    assert grouped
+    assert all(r.source == "computed" for r in results)
+    assert all(r.n is not None and r.ci_lower is not None for r in grouped if r.metric_id == "selection_rate")
+    assert {"sex": "F", "race": "A"} in [r.slice for r in grouped]  # intersections become 2-key slices
+    assert card.datasets[0].group_counts["sex=F"] + card.datasets[0].group_counts["sex=M"] == 600
+    assert card.quantitative_analysis.fairness.disparities
+    assert {m.id for m in card.metrics} >= {"selection_rate", "true_positive_rate"}
+    assert card.versioning.audit_hash.startswith("sha256:")
+
+
+def test_refresh_keeps_what_a_person_wrote(audit: fw.Audit) -> None:
+    card = fw.ModelCard.from_audit(audit, name="credit-v3", n_boot=20, findings=findings())
+    overall = next(r for r in card.quantitative_analysis.results if not r.slice and r.metric_id == "accuracy")
+    overall.value, overall.source = 0.99, "human"  # a person corrected it
+    card.metrics[0].rationale, card.metrics[0].source = "Regulator asks for it", "human"
+    card.datasets[0].datasheet.known_gaps = "Few applicants over 80"
+    blank = findings().assign(note="", status="open")
+    card.refresh(audit, n_boot=20, findings=blank)
+    accuracy = [r for r in card.quantitative_analysis.results if not r.slice and r.metric_id == "accuracy"]
+    assert [(r.value, r.source) for r in accuracy] == [(0.99, "human")]
+    assert card.metrics[0].rationale == "Regulator asks for it"
+    assert len({m.id for m in card.metrics}) == len(card.metrics)
+    assert card.datasets[0].datasheet.known_gaps == "Few applicants over 80"
+    finding = card.quantitative_analysis.fairness.slice_findings[0]
+    assert (finding.annotation, finding.status) == ("Young applicants: *thin* files", "accepted")
+
+
+def test_json_schema_validates_a_saved_card(audit: fw.Audit, tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    card = rich_card(audit)
+    data = json.loads(card.save(tmp_path / "card.json").read_text())
+    data.pop("content_hash")
+    jsonschema.validate(data, fw.ModelCard.json_schema())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**data, "surprise": 1}, fw.ModelCard.json_schema())
+
+
+# ------------------------------------------------------------------ hash and sign-offs
+
+
+def test_an_edit_after_signing_invalidates_the_signoff(audit: fw.Audit) -> None:
+    card = rich_card(audit)
+    signoff = card.signoffs[0]
+    assert card.is_valid(signoff)
+    assert card.signoff_status()["valid"].tolist() == [True]
+    before = card.content_hash
+    card.sign(role="legal", name="K. Obi")  # signing is not an edit
+    assert card.content_hash == before
+    card.considerations.limitations.append("Not tested on self-employed applicants")
+    assert card.content_hash != before
+    assert card.signoff_status()["valid"].tolist() == [False, False]
+    assert any(m.field == "signoffs[0]" for m in card.check("minimal"))
+    assert "NO: card edited since" in card.to_markdown()
+    with pytest.raises(ValueError, match="decision must be one of"):
+        card.sign(role="owner", name="A", decision="maybe")
+
+
+# ------------------------------------------------------------------ files
+
+
+def test_save_load_round_trip_keeps_previous_version(audit: fw.Audit, tmp_path: Path) -> None:
+    card = rich_card(audit)
+    path = tmp_path / "card.json"
+    card.save(path)
+    first = path.read_text()
+    card.model_details.summary = "Edited."
+    card.save(path)
+    assert (tmp_path / "card.prev.json").read_text() == first
+    loaded = fw.ModelCard.load(path)
+    assert loaded.to_dict() == card.to_dict()
+    assert loaded.content_hash == card.content_hash
+    assert loaded.is_valid(loaded.signoffs[0]) is False  # the summary changed after signing
+
+
+def test_crash_between_write_and_rename_leaves_the_old_card(
+    audit: fw.Audit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    card = rich_card(audit)
+    path = tmp_path / "card.json"
+    card.save(path)
+    before = path.read_bytes()
+
+    def crash(*_: object) -> None:
+        raise KeyboardInterrupt("kernel killed")
+
+    monkeypatch.setattr(card_files.os, "replace", crash)
+    card.model_details.summary = "Never saved."
+    with pytest.raises(KeyboardInterrupt):
+        card.save(path)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert fw.ModelCard.load(path).model_details.summary == "Scores consumer credit applications."
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["card.json", "card.prev.json"]  # no temp left
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "is empty"),
+        ('{"schema_version": "fw-card/1.0", "model_details": {"na', "truncated"),
+        ("[1, 2]", "JSON object"),
+        ('{"name": "x"}', "not a fairness_widgets card"),
+        ('{"schema_version": "fw-card/2.0"}', "not readable by this version"),
+        ('{"schema_version": "fw-card/1.0", "model_details": {"licenses": "MIT"}}', "model_details.licenses"),
+        ('{"schema_version": "fw-card/1.0", "metrics": [{"higher_is_better": "yes"}]}', r"metrics\[0\]"),
+        ('{"schema_version": "fw-card/1.0", "sumary": "typo"}', "unknown field"),
+    ],
+)
+def test_malformed_or_truncated_files_give_a_clear_error(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "card.json"
+    path.write_text(content)
+    with pytest.raises(CardFormatError, match=message):
+        fw.ModelCard.load(path)
+
+
+def test_truncated_file_points_to_the_previous_version(audit: fw.Audit, tmp_path: Path) -> None:
+    path = tmp_path / "card.json"
+    card = rich_card(audit)
+    card.save(path)
+    card.save(path)
+    path.write_text(path.read_text()[:500])
+    with pytest.raises(CardFormatError, match=r"truncated.*card\.prev\.json"):
+        fw.ModelCard.load(path)
+
+
+# ------------------------------------------------------------------ completeness
+
+
+def test_eu_profile_lists_every_annex_iv_item_for_a_fresh_card() -> None:
+    missing = fw.ModelCard().check("eu-ai-act-high-risk")
+    requirements = " ".join(m.requirement for m in missing)
+    for item in [
+        "IV 1(a)",
+        "IV 1(b)",
+        "IV 1(d)",
+        "IV 1(e)",
+        "IV 1(h)",
+        "IV 2(a)",
+        "IV 2(b)",
+        "IV 2(c)",
+        "IV 2(d)",
+        "IV 2(e)",
+        "IV 2(g)",
+        "IV 2(h)",
+        "IV 3",
+        "IV 5",
+        "IV 6",
+        "IV 7",
+        "IV 8",
+        "IV 9",
+        "Art 10(2)(g)",
+        "Art 10(4)",
+        "Art 13(3)(b)(iii)",
+        "Art 14(4)",
+        "Art 15(1)",
+    ]:
+        assert item in requirements, item
+    assert all(m.field and m.why for m in missing)
+    assert len({m.field for m in missing}) == len(missing)  # one entry per field
+
+
+def test_eu_profile_checks_datasheets_intervals_and_shrinks_as_fields_fill(audit: fw.Audit) -> None:
+    card = rich_card(audit)
+    fields = {m.field for m in card.check("eu-ai-act-high-risk")}
+    assert "datasets[0].datasheet.collection_process" not in fields
+    assert "datasets[0].datasheet.bias_examination" in fields
+    assert "operation.human_oversight[0].stop_procedure" in fields
+    assert "metrics[0].rationale" in fields
+    assert "intended_use.primary_uses" not in fields
+    assert len(fields) < len(fw.ModelCard().check("eu-ai-act-high-risk")) + len(card.metrics) + 8
+
+
+@pytest.mark.parametrize("profile", ["minimal", "huggingface", "eu-ai-act-high-risk", "nist-ai-rmf"])
+def test_profiles_treat_template_placeholders_as_missing(profile: str) -> None:
+    card = fw.ModelCard()
+    card.model_details.name = "x"
+    card.considerations.limitations = ["[More Information Needed]"]
+    fields = {m.field for m in card.check(profile)}
+    assert "considerations.limitations" in fields
+
+
+def test_unknown_profile_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="profile must be one of"):
+        fw.ModelCard().check("iso-42001")
+
+
+# ------------------------------------------------------------------ Markdown and HTML
+
+
+def test_html_escapes_user_text_and_is_self_contained(audit: fw.Audit) -> None:
+    card = rich_card(audit)
+    card.model_details.summary = "<script>alert(1)</script>"
+    card.quantitative_analysis.fairness.slice_findings[0].annotation = "<img src=x onerror=alert(1)>"
+    page = card.to_html()
+    assert "<script>" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;" in page
+    assert "http://" not in page
+    assert "https://" not in page
+    markdown = card.to_markdown()
+    assert "Disparities" in markdown
+    assert "credit-v3" in markdown
+    assert "Second paragraph with a | pipe." in markdown
+
+
+# ------------------------------------------------------------------ Hugging Face
+
+
+def test_huggingface_round_trip_keeps_every_field(audit: fw.Audit) -> None:
+    card = rich_card(audit)
+    readme = card.to_huggingface()
+    assert readme.startswith("---\n")
+    assert "model-index:" in readme
+    assert "fairness_widgets:" in readme
+    assert "selection_rate (sex=F)" in readme
+    back = fw.ModelCard.from_huggingface(readme)
+    assert back.to_dict() == card.to_dict()
+    assert back.is_valid(back.signoffs[0])
+
+
+def test_huggingface_body_edits_win_over_the_namespaced_copy(audit: fw.Audit) -> None:
+    readme = rich_card(audit).to_huggingface()
+    edited = readme.replace("- Trained on 2019-2021 applicants only", "- Edited on the Hub")
+    assert fw.ModelCard.from_huggingface(edited).considerations.limitations == ["Edited on the Hub"]
+
+
+HAND_WRITTEN = """---
+license: mit
+language:
+- en
+library_name: sklearn
+pipeline_tag: tabular-classification
+datasets:
+- scikit-learn/adult-census-income
+co2_eq_emissions: 12
+model-index:
+- name: income-gbm
+  results:
+  - task:
+      type: tabular-classification
+    dataset:
+      name: Adult
+      type: scikit-learn/adult-census-income
+      split: test
+    metrics:
+    - type: accuracy
+      value: 0.87
+      name: Accuracy
+    - type: f1
+      value: N/A
+---
+
+# Model Card for income-gbm
+
+<!-- Provide a quick summary of what the model is/does. -->
+
+Predicts whether income exceeds 50K.
+
+## Model Details
+
+### Model Description
+
+<!-- Provide a longer summary of what this model is. -->
+
+A gradient-boosted tree ensemble.
+
+- **Developed by:** Example Lab
+- **Funded by [optional]:** [More Information Needed]
+- **Model type:** Gradient boosting
+- **Language(s) (NLP):** en
+- **License:** mit
+- **Finetuned from model [optional]:** [More Information Needed]
+
+### Model Sources [optional]
+
+- **Repository:** [More Information Needed]
+
+## Uses
+
+### Direct Use
+
+Screening research only.
+
+### Out-of-Scope Use
+
+- Hiring
+- Lending
+
+## Bias, Risks, and Limitations
+
+[More Information Needed]
+
+### Recommendations
+
+Users should be made aware of the risks.
+
+## Training Details
+
+### Training Procedure
+
+#### Training Hyperparameters
+
+- **Training regime:** fp32
+
+## Citation [optional]
+
+```bibtex
+# not a heading
+@misc{x}
+```
+"""
+
+
+def test_a_hand_written_template_readme_imports() -> None:
+    card = fw.ModelCard.from_huggingface(HAND_WRITTEN)
+    d = card.model_details
+    assert (d.name, d.summary) == ("income-gbm", "Predicts whether income exceeds 50K.")
+    assert d.description == "A gradient-boosted tree ensemble."
+    assert (d.provider.name, d.model_type, d.licenses[0].spdx_id, d.language) == (
+        "Example Lab",
+        "Gradient boosting",
+        "mit",
+        ["en"],
+    )
+    assert d.base_model == []  # "[More Information Needed]" is empty, not content
+    assert card.intended_use.primary_uses == ["Screening research only."]
+    assert card.intended_use.out_of_scope_uses == ["Hiring", "Lending"]
+    assert card.considerations.limitations == []
+    assert card.considerations.recommendations == ["Users should be made aware of the risks."]
+    result = card.quantitative_analysis.results[0]
+    assert (result.metric_id, result.value, result.dataset_id, result.split) == (
+        "accuracy",
+        0.87,
+        "Adult",
+        "test",
+    )
+    assert card.extensions["huggingface_unparsed_metrics"] == [
+        {"type": "f1", "value": "N/A"}
+    ]  # kept, not dropped
+    assert card.extensions["huggingface"] == {"co2_eq_emissions": 12}
+    sections = card.extensions["huggingface_sections"]
+    assert "#### Training Hyperparameters" not in sections
+    assert "Training Hyperparameters" in sections
+    assert "@misc{x}" in sections["Citation [optional]"]
+    assert card.datasets[0].hf_hub_id == "scikit-learn/adult-census-income"
+    again = fw.ModelCard.from_huggingface(card.to_huggingface())  # unknown keys and sections are written back
+    assert again.extensions == card.extensions
+    assert again.to_dict() == card.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("readme", "message"),
+    [
+        ("---\nlicense: [unclosed\n---\n# x\n", "malformed"),
+        ("---\n- a list\n---\n# x\n", "not a mapping"),
+        ("---\nfairness_widgets: 3\n---\n# x\n", "must be a mapping"),
+        ("---\nfairness_widgets:\n  metrics: 3\n---\n# x\n", "expected a list"),
+        ("---\nx: !!python/object/apply:os.system ['true']\n---\n# x\n", "malformed"),
+    ],
+)
+def test_bad_readme_metadata_is_a_clear_error(readme: str, message: str) -> None:
+    with pytest.raises(CardFormatError, match=message):
+        fw.ModelCard.from_huggingface(readme)
+
+
+# ------------------------------------------------------------------ Model Card Toolkit
+
+MCT_ROOT = {"schema_version", "model_details", "model_parameters", "quantitative_analysis", "considerations"}
+
+
+def test_mct_round_trip_with_sidecar_keeps_every_field(audit: fw.Audit, tmp_path: Path) -> None:
+    card = rich_card(audit)
+    mct, sidecar = card.to_mct()
+    assert set(mct) <= MCT_ROOT  # MCT's root forbids other keys
+    metric = mct["quantitative_analysis"]["performance_metrics"][-1]
+    assert isinstance(metric["value"], str)
+    assert "=" in metric["slice"]
+    assert fw.ModelCard.from_mct(mct, sidecar).to_dict() == card.to_dict()
+    main, side = save_mct(card, tmp_path / "card.mct.json")
+    assert side.name == "card.mct.fw.json"
+    loaded = fw.ModelCard.from_mct(json.loads(main.read_text()), json.loads(side.read_text()))
+    assert loaded.to_dict() == card.to_dict()
+
+
+def test_mct_without_sidecar_keeps_what_mct_can_hold(audit: fw.Audit) -> None:
+    card = rich_card(audit)
+    mct, _ = card.to_mct()
+    back = fw.ModelCard.from_mct(json.loads(json.dumps(mct)))
+    for path in (
+        "model_details.name",
+        "model_details.summary",
+        "model_details.description",
+        "model_details.architecture",
+        "intended_use.primary_uses",
+        "intended_use.primary_users",
+        "intended_use.out_of_scope_uses",
+        "intended_use.foreseeable_misuse",
+        "considerations.limitations",
+        "considerations.tradeoffs",
+        "considerations.ethical_risks",
+        "operation.input_spec",
+        "operation.output_interpretation",
+        "datasets",
+    ):
+        a, b = card, back
+        for part in path.split("."):
+            a, b = getattr(a, part), getattr(b, part)
+        assert a == b, path
+    pairs = zip(card.quantitative_analysis.results, back.quantitative_analysis.results, strict=True)
+    for ours, theirs in pairs:
+        assert (ours.metric_id, ours.slice, ours.value, ours.ci_lower, ours.ci_upper) == (
+            theirs.metric_id,
+            theirs.slice,
+            theirs.value,
+            theirs.ci_lower,
+            theirs.ci_upper,
+        )
+    assert back.quantitative_analysis.fairness.mitigations == []  # documented as sidecar-only
+
+
+def test_mct_written_by_the_toolkit_imports() -> None:
+    mct = {
+        "schema_version": "0.0.2",
+        "model_details": {
+            "name": "census",
+            "overview": "Income model",
+            "owners": [{"name": "ML team"}],
+            "licenses": [{"identifier": "Apache-2.0"}],
+        },
+        "model_parameters": {
+            "data": [{"name": "eval", "link": "gs://x", "sensitive": {"sensitive_data": ["sex"]}}]
+        },
+        "quantitative_analysis": {
+            "performance_metrics": [
+                {"type": "accuracy", "value": 0.81, "slice": "sex_Female"},
+                {"type": "recall", "value": "0.7", "slice": "sex=F;race=B"},
+            ]
+        },
+        "considerations": {
+            "limitations": [{"description": "[out-of-scope] Lending"}, {"description": "Old data"}]
+        },
+    }
+    card = fw.ModelCard.from_mct(mct)
+    assert card.model_details.licenses[0].spdx_id == "Apache-2.0"
+    assert card.datasets[0].sensitive_attributes == ["sex"]
+    assert [r.value for r in card.quantitative_analysis.results] == [0.81, 0.7]
+    assert card.quantitative_analysis.results[1].slice == {"sex": "F", "race": "B"}
+    assert card.intended_use.out_of_scope_uses == ["Lending"]
+    assert card.considerations.limitations == ["Old data"]
+    with pytest.raises(CardFormatError, match="not a number"):
+        fw.ModelCard.from_mct({"quantitative_analysis": {"performance_metrics": [{"value": "high"}]}})
+
+
+def test_save_is_atomic_for_mct_too(tmp_path: Path) -> None:
+    main, side = save_mct(fw.ModelCard(), tmp_path / "m.json")
+    assert main.exists()
+    assert side.exists()
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
