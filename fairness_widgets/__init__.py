@@ -11,7 +11,7 @@ from fairness_widgets.card import ModelCard
 from fairness_widgets.compute import Audit
 from fairness_widgets.gate import gate
 from fairness_widgets.mitigations import run_mitigations
-from fairness_widgets.widgets import Dashboard, SliceExplorer, TradeoffExplorer
+from fairness_widgets.widgets import Dashboard, ModelCardEditor, SliceExplorer, TradeoffExplorer
 
 try:
     __version__ = version("fairness-widgets")
@@ -22,6 +22,7 @@ __all__ = [
     "Audit",
     "Dashboard",
     "ModelCard",
+    "ModelCardEditor",
     "SliceExplorer",
     "TradeoffExplorer",
     "__version__",

@@ -76,6 +76,8 @@ def test_wheel_contains_bundle_and_data(wheel: Path) -> None:
         "fairness_widgets/static/tradeoff.css",
         "fairness_widgets/static/slices.js",
         "fairness_widgets/static/slices.css",
+        "fairness_widgets/static/card_editor.js",
+        "fairness_widgets/static/card_editor.css",
         "fairness_widgets/datasets/data/adult/adult.data.gz",
         "fairness_widgets/datasets/data/adult/adult.test.gz",
         "fairness_widgets/datasets/data/adult/adult.names",
@@ -86,7 +88,12 @@ def test_wheel_contains_bundle_and_data(wheel: Path) -> None:
         "fairness_widgets/py.typed",
     ):
         assert required in names, f"{required} missing from {wheel.name}"
-    for widget, root in (("dashboard", "fw-dashboard"), ("tradeoff", "fw-tradeoff"), ("slices", "fw-slices")):
+    for widget, root in (
+        ("dashboard", "fw-dashboard"),
+        ("tradeoff", "fw-tradeoff"),
+        ("slices", "fw-slices"),
+        ("card_editor", "fw-card-editor"),
+    ):
         bundle = zipfile.ZipFile(wheel).read(f"fairness_widgets/static/{widget}.js").decode()
         assert root in bundle  # the real bundle, built from js/src
     assert not any(name.startswith(("js/", "node_modules/", "tests/")) for name in names)
