@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import get_type_hints
 
 import pytest
 import traitlets
 
 import fairness_widgets as fw
 from fairness_widgets.card import ModelCard
-from fairness_widgets.widgets.card_editor import FIELDS
+from fairness_widgets.card.profiles import DATASHEET_EU, RULES
+from fairness_widgets.widgets.card_editor import FIELDS, ROWS, editable_fields
 
 HOSTILE = "<img src=x onerror=alert(1)> <script>alert(2)</script>"
 
@@ -32,7 +34,8 @@ def test_edit_is_applied_and_autosaved(tmp_path: Path) -> None:
     assert editor.card.model_details.summary == "Ranks credit applications."
     assert editor.status["conflict"] is False
     assert editor.status["saved_at"]
-    assert {f["path"] for s in editor.sections for f in s["fields"]} == set(FIELDS)
+    assert {f["path"] for s in editor.sections for f in s["fields"]} == set(editable_fields(editor.card))
+    assert set(FIELDS) <= set(editable_fields(editor.card))
 
 
 def test_completeness_rises_and_drops_with_edits(tmp_path: Path) -> None:
@@ -140,3 +143,95 @@ def test_loads_the_file_when_no_card_is_given(tmp_path: Path) -> None:
     editor.edit = {"path": "model_details.name", "value": "credit-v3"}
     assert editor.status["conflict"] is False
     assert ModelCard.load(path).model_details.name == "credit-v3"
+
+
+def _adult_audit(n: int = 3000) -> fw.Audit:
+    df = fw.datasets.load_adult("test").head(n).assign(pred=lambda d: d["education_num"] >= 13)
+    return fw.Audit.from_frame(df, y_true="label", y_pred="pred", sensitive=["sex"])
+
+
+def _is_text(owner: object, name: str) -> bool:
+    hint = get_type_hints(type(owner))[name]
+    return hint is str or hint == list[str]
+
+
+def test_every_eu_text_field_is_editable(tmp_path: Path) -> None:
+    card = ModelCard.from_audit(_adult_audit(1000), name="credit-v3", n_boot=10)
+    assert card.datasets
+    editor = fw.ModelCardEditor(card, tmp_path / "card.json", profile="eu-ai-act-high-risk")
+    paths = {f["path"] for s in editor.sections for f in s["fields"]}
+    required = [path for path, _, _ in RULES["eu-ai-act-high-risk"]] + [
+        f"datasets[{i}].{path}" for i in range(len(card.datasets)) for path, _, _ in DATASHEET_EU
+    ]
+    plain = []
+    for path in required:
+        *parents, name = path.replace("[", ".").replace("]", "").split(".")
+        owner: object = card
+        for part in parents:
+            owner = owner[int(part)] if part.isdigit() else getattr(owner, part)  # type: ignore[index]
+        if _is_text(owner, name):
+            plain.append(path)
+    assert "datasets[0].datasheet.bias_examination" in plain
+    assert "operation.cybersecurity" in plain
+    assert not set(plain) - paths
+    # Lists of records the profile requires are editable one record per line too.
+    assert {"training.design_choices", "considerations.residual_risks", "operation.human_oversight"} <= paths
+
+
+def test_datasheet_edit_lands_in_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "card.json"
+    editor = fw.ModelCardEditor(ModelCard.from_audit(_adult_audit(1000), n_boot=10), path)
+    keys = [s["key"] for s in editor.sections]
+    assert "datasets[0]" in keys
+    editor.edit = {"path": "datasets[0].datasheet.motivation", "value": "Census income benchmark."}
+    editor.edit = {"path": "datasets[0].datasheet.known_gaps", "value": HOSTILE}
+    saved = ModelCard.load(path)
+    assert saved.datasets[0].datasheet.motivation == "Census income benchmark."
+    assert saved.datasets[0].datasheet.known_gaps == HOSTILE
+    with pytest.raises(traitlets.TraitError, match="edit path must be one of"):
+        editor.edit = {"path": "datasets[1].datasheet.motivation", "value": "x"}
+
+
+def test_dataset_sections_follow_the_card(tmp_path: Path) -> None:
+    editor = fw.ModelCardEditor(ModelCard(), tmp_path / "card.json", audit=_adult_audit(1000))
+    assert not [s for s in editor.sections if s["key"].startswith("datasets[")]
+    editor.refresh()
+    assert [s["key"] for s in editor.sections if s["key"].startswith("datasets[")] == ["datasets[0]"]
+    editor.edit = {"path": "datasets[0].description", "value": "Adult test split."}
+    assert ModelCard.load(tmp_path / "card.json").datasets[0].description == "Adult test split."
+
+
+def test_record_lists_are_edited_one_per_line(tmp_path: Path) -> None:
+    path = tmp_path / "card.json"
+    editor = _editor(tmp_path)
+    editor.edit = {
+        "path": "operation.human_oversight",
+        "value": "Officer reviews denials | deployer | Officer overrides | Switch off the API\n\nAudit log",
+    }
+    editor.edit = {"path": "governance.change_log", "value": "3.0 | 2026-01-01 | Retrained"}
+    editor.card.governance.change_log[0].substantial = True
+    editor.edit = {"path": "governance.change_log", "value": "3.0 | 2026-01-02 | Retrained | on 2025 data"}
+    editor.edit = {"path": "model_details.owners", "value": "R. Ng | r@x.example | fairness lead"}
+
+    saved = ModelCard.load(path)
+    first, second = saved.operation.human_oversight
+    assert (first.measure, first.implemented_by, first.override_procedure, first.stop_procedure) == (
+        "Officer reviews denials",
+        "deployer",
+        "Officer overrides",
+        "Switch off the API",
+    )
+    assert (second.measure, second.implemented_by) == ("Audit log", "provider")
+    change = saved.governance.change_log[0]
+    assert (change.date, change.summary, change.substantial) == (
+        "2026-01-02",
+        "Retrained | on 2025 data",
+        True,
+    )
+    assert saved.model_details.owners[0].role == "fairness lead"
+    missing = {m.field for m in saved.check("eu-ai-act-high-risk")}
+    assert "operation.human_oversight[0].override_procedure" not in missing
+    assert "operation.human_oversight[1].override_procedure" in missing
+    shown = {f["path"]: f["value"] for s in editor.sections for f in s["fields"]}
+    assert shown["model_details.owners"] == "R. Ng | r@x.example | fairness lead"
+    assert set(ROWS) <= set(shown)

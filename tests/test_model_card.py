@@ -324,6 +324,20 @@ def test_html_escapes_user_text_and_is_self_contained(audit: fw.Audit) -> None:
     assert "Second paragraph with a | pipe." in markdown
 
 
+def test_html_has_inline_charts_and_escapes_group_names() -> None:
+    df = fw.datasets.load_adult("test").head(2000).assign(pred=lambda d: d["education_num"] >= 13)
+    first = df["sex"].iloc[0]
+    df["sex"] = df["sex"].astype(str).replace({str(first): "<script>alert(1)</script>"})
+    audit = fw.Audit.from_frame(df, y_true="label", y_pred="pred", sensitive=["sex"])
+    card = fw.ModelCard.from_audit(audit, name="adult", n_boot=20)
+    page = card.to_html()
+    assert page.count("data:image/png;base64,") >= 2  # e.g. selection rate, true positive rate
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<h3>Disparities</h3>" in page
+    assert "data:image/png" not in card.to_markdown()
+
+
 # ------------------------------------------------------------------ Hugging Face
 
 

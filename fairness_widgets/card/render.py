@@ -52,9 +52,42 @@ def results_table(card: ModelCard) -> Block:
     return ("table", ["metric", "dataset", "split", "group", "value", "95% CI" if rows else "CI", "n"], rows)
 
 
-def fairness_blocks(card: ModelCard) -> list[Block]:
+def group_charts(card: ModelCard) -> list[Block]:
+    """One ``("chart", title, png)`` block per metric of the per-group results.
+
+    A bar per group with its interval as a whisker, drawn by matplotlib (no pyplot state;
+    group names are drawn with ``parse_math=False`` since they are user data). Only the HTML
+    report shows them; Markdown keeps the table alone.
+    """
+    from fairness_widgets.static_charts import StaticBar, bar_chart_png  # noqa: PLC0415
+
+    per_metric: dict[tuple[str, str, str], list[Any]] = {}
+    for r in card.quantitative_analysis.results:
+        if r.slice:
+            per_metric.setdefault((r.metric_id, r.dataset_id, r.split), []).append(r)
+    several = len({(d, s) for _, d, s in per_metric}) > 1
+    names = {m.id: m.name for m in card.metrics if m.name}
+    out: list[Block] = []
+    for (metric_id, dataset_id, split), rows in per_metric.items():
+        bars = [
+            StaticBar(group=slice_name(r.slice), value=r.value, low=r.ci_lower, high=r.ci_upper, small=False)
+            for r in rows
+        ]
+        bounds = [x for r in rows for x in (r.value, r.ci_lower, r.ci_upper) if x is not None]
+        where = f" ({dataset_id}, {split})" if several else ""
+        title = f"{names.get(metric_id, metric_id)} by group{where}"
+        png = bar_chart_png(
+            bars, title=title, is_rate=bool(bounds) and all(0 <= x <= 1 for x in bounds), reference=None
+        )
+        out.append(("chart", title, png))
+    return out
+
+
+def fairness_blocks(card: ModelCard, *, charts: bool = False) -> list[Block]:
     fairness = card.quantitative_analysis.fairness
     out: list[Block] = [("h", 3, "Results by group"), results_table(card)]
+    if charts:
+        out += group_charts(card)
     if fairness.disparities:
         out += [
             ("h", 3, "Disparities"),
@@ -136,7 +169,7 @@ def fairness_blocks(card: ModelCard) -> list[Block]:
     return out
 
 
-def blocks(card: ModelCard) -> list[Block]:
+def blocks(card: ModelCard, *, charts: bool = False) -> list[Block]:
     d, use, cons, op = card.model_details, card.intended_use, card.considerations, card.operation
     out: list[Block] = [
         ("h", 1, f"Model card: {d.name or '(unnamed)'}"),
@@ -198,7 +231,7 @@ def blocks(card: ModelCard) -> list[Block]:
         ),
     ]
     out += [("h", 2, "Training"), ("p", card.training.procedure)]
-    out += [("h", 2, "Quantitative analyses"), *fairness_blocks(card)]
+    out += [("h", 2, "Quantitative analyses"), *fairness_blocks(card, charts=charts)]
     out += [("img", g) for g in card.quantitative_analysis.graphics]
     out += [
         ("h", 2, "Ethical considerations"),
@@ -290,7 +323,7 @@ def to_html(card: ModelCard) -> str:
         f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{esc(card.model_details.name)}</title>"
         f"<style>{CSS}</style></head><body>"
     ]
-    for block in blocks(card):
+    for block in blocks(card, charts=True):
         kind = block[0]
         if kind == "h":
             parts.append(f"<h{block[1]}>{esc(block[2])}</h{block[1]}>")
@@ -304,6 +337,12 @@ def to_html(card: ModelCard) -> str:
                 "<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in row) + "</tr>" for row in block[2]
             )
             parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        elif kind == "chart":
+            encoded = base64.b64encode(block[2]).decode("ascii")
+            parts.append(
+                f"<figure><img src='data:image/png;base64,{encoded}' alt='{esc(block[1], quote=True)}'>"
+                f"<figcaption>{esc(block[1])}; whiskers: confidence interval</figcaption></figure>"
+            )
         elif kind == "img" and _data_uri(block[1]):
             g = block[1]
             parts.append(

@@ -14,8 +14,8 @@ from fairness_widgets.compute.by_group import MIN_GROUP_SIZE
 from fairness_widgets.compute.cells import DEFAULT_RESOLUTION
 from fairness_widgets.compute.groups import MissingPolicy
 from fairness_widgets.compute.metrics import METRICS
+from fairness_widgets.static_charts import StaticBar, bar_chart_png, html_table, png_img_tag
 from fairness_widgets.widgets._static import bundle
-from fairness_widgets.widgets.fallback import StaticBar, bar_chart_png, html_table, png_img_tag
 
 
 def _number(value: float) -> float | None:

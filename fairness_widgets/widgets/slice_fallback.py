@@ -9,7 +9,7 @@ import pandas as pd
 
 from fairness_widgets.compute.metrics import METRICS
 from fairness_widgets.compute.slices import Slices
-from fairness_widgets.widgets.fallback import html_table, png_img_tag
+from fairness_widgets.static_charts import html_table, png_img_tag
 
 
 def slices_png(top: pd.DataFrame, metric: str) -> bytes:

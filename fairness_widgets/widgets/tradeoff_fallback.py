@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from fairness_widgets.compute.postprocessor import GroupThresholds
-from fairness_widgets.widgets.fallback import html_table, png_img_tag
+from fairness_widgets.static_charts import html_table, png_img_tag
 
 _KINDS = {
     "thresholds": ("#3b6ea8", "o", "per-group thresholds"),

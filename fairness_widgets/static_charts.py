@@ -1,4 +1,5 @@
-"""Static renderings for places where no JavaScript runs (nbconvert HTML, GitHub, PDF)."""
+"""Static renderings (PNG charts, escaped HTML tables) for places where no JavaScript runs:
+nbconvert HTML, GitHub, PDF, and the model card's HTML report. Used by widgets and card alike."""
 
 from __future__ import annotations
 
