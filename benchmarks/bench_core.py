@@ -883,12 +883,23 @@ def _git(*args: str) -> str:
     return done.stdout.strip()
 
 
-def render(bench: Benchmark, argv: Sequence[str], machine: list[tuple[str, str]], load_at_start: str) -> str:
-    mode = "on (slow references estimated)" if bench.settings.skip_slow else "off (every reference run)"
-    lines = [
-        "# Core benchmark: fairness_widgets vs fairlearn and aif360",
+def report_head(
+    title: str,
+    command: str,
+    *,
+    machine: list[tuple[str, str]],
+    load_at_start: str,
+    method: Sequence[str],
+    checks: Sequence[Check],
+    command_note: str = "",
+) -> list[str]:
+    """The sections every benchmark report opens with: title, command, machine (with the
+    load at start and end), method, and the requirements met or not."""
+    met = {True: "yes", False: "**NO**", None: "not measured"}
+    return [
+        f"# {title}",
         "",
-        f"Command: `python benchmarks/bench_core.py {' '.join(argv)}` (--skip-slow {mode}).",
+        f"Command: `{command}`{command_note}.",
         "",
         "## Machine",
         "",
@@ -900,16 +911,27 @@ def render(bench: Benchmark, argv: Sequence[str], machine: list[tuple[str, str]]
         *busy_warning(load_at_start),
         "## Method",
         "",
-        *METHOD,
+        *method,
         "",
         "## Requirements",
         "",
         "| requirement | measured | met |",
         "|---|---|---|",
+        *(f"| {check.requirement} | {check.measured} | {met[check.met]} |" for check in checks),
     ]
-    for check in bench.checks():
-        met = {True: "yes", False: "**NO**", None: "not measured"}[check.met]
-        lines.append(f"| {check.requirement} | {check.measured} | {met} |")
+
+
+def render(bench: Benchmark, argv: Sequence[str], machine: list[tuple[str, str]], load_at_start: str) -> str:
+    mode = "on (slow references estimated)" if bench.settings.skip_slow else "off (every reference run)"
+    lines = report_head(
+        "Core benchmark: fairness_widgets vs fairlearn and aif360",
+        f"python benchmarks/bench_core.py {' '.join(argv)}",
+        machine=machine,
+        load_at_start=load_at_start,
+        method=METHOD,
+        checks=bench.checks(),
+        command_note=f" (--skip-slow {mode})",
+    )
     lines += ["", *group_section(bench), "", *bootstrap_section(bench), "", *aif360_section(bench), ""]
     lines += agreement_section(bench)
     if bench.profiles:

@@ -58,7 +58,6 @@ from bench_core import (  # noqa: E402
     Measure,
     _row_count,
     _short,
-    busy_warning,
     fmt_measure_time,
     fmt_ratio,
     fmt_time,
@@ -67,6 +66,7 @@ from bench_core import (  # noqa: E402
     machine_info,
     make_data,
     quiet,
+    report_head,
     time_best,
 )
 
@@ -144,7 +144,7 @@ def frontier_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
     ``tradeoff()`` gives it; "the rest" is the total minus the parts."""
     view = cross_view(audit)
     points = operating_points(view, audit.cells)
-    goal = make_objective("accuracy", points.curves)
+    goal = make_objective("accuracy", points.positives.sum(), points.negatives.sum())
     value = goal.of_counts(points.tp, points.fp)
     lengths = np.diff(points.offsets)
     positives, negatives = np.repeat(points.positives, lengths), np.repeat(points.negatives, lengths)
@@ -594,31 +594,14 @@ def render(bench: Benchmark, argv: Sequence[str], machine: list[tuple[str, str]]
     machine = [(name, packages() if name == "packages" else value) for name, value in machine]
     if bench.browser is not None:
         machine.append(("browser", f"Chromium {bench.browser.chromium} (headless)"))
-    lines = [
-        "# Trade-off benchmark: frontier vs one argsort, fairlearn ThresholdOptimizer, slider updates",
-        "",
-        f"Command: `{' '.join(['python benchmarks/bench_tradeoff.py', *argv])}`.",
-        "",
-        "## Machine",
-        "",
-        "| | |",
-        "|---|---|",
-        *(f"| {name} | {value} |" for name, value in machine),
-        f"| load average (1, 5, 15 min) | {load_at_start} at start; {load_average()} at end |",
-        "",
-        *busy_warning(load_at_start),
-        "## Method",
-        "",
-        *method(bench),
-        "",
-        "## Requirements",
-        "",
-        "| requirement | measured | met |",
-        "|---|---|---|",
-    ]
-    for check in bench.checks():
-        met = {True: "yes", False: "**NO**", None: "not measured"}[check.met]
-        lines.append(f"| {check.requirement} | {check.measured} | {met} |")
+    lines = report_head(
+        "Trade-off benchmark: frontier vs one argsort, fairlearn ThresholdOptimizer, slider updates",
+        " ".join(["python benchmarks/bench_tradeoff.py", *argv]),
+        machine=machine,
+        load_at_start=load_at_start,
+        method=method(bench),
+        checks=bench.checks(),
+    )
     lines += ["", *frontier_section(bench), "", *parts_section(bench), ""]
     lines += [*fairlearn_section(bench), "", *browser_section(bench)]
     return "\n".join(lines).rstrip() + "\n"

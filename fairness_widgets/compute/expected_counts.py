@@ -5,7 +5,8 @@ aif360's calibrated equalized odds) says yes to a person with some probability; 
 those probabilities gives its *expected* true and false positives per group, which is
 what it achieves on average over its coin flips. :func:`objective_and_disparity` turns
 those counts into the two numbers of a trade-off chart with the very definitions
-:func:`~fairness_widgets.compute.tradeoff.tradeoff` uses (its ``RATES`` and
+:func:`~fairness_widgets.compute.tradeoff.tradeoff` uses (its
+:func:`~fairness_widgets.compute.tradeoff.disparity` and
 :func:`~fairness_widgets.compute.objectives.make_objective`), so a mitigation and a
 frontier point are placed on the same axes.
 """
@@ -13,15 +14,14 @@ frontier point are placed on the same axes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from fairness_widgets.compute.objectives import make_objective
-from fairness_widgets.compute.operating_points import GroupCurve
-from fairness_widgets.compute.tradeoff import RATES
+from fairness_widgets.compute.tradeoff import disparity
 
 #: Columns of :func:`expected_counts`, one row per group.
 COUNT_COLUMNS = ("group", "size", "positives", "negatives", "tp", "fp", "fn", "tn")
@@ -120,30 +120,9 @@ def objective_and_disparity(
     >>> round(accuracy, 3), round(disparity, 3)  # selection rates 10/40 and 20/60
     (0.8, 0.083)
     """
-    if constraint not in RATES:
-        raise ValueError(f"constraint must be one of {', '.join(RATES)}; got {constraint!r}.")
-    columns = (counts[name].to_numpy() for name in ("tp", "fp", "positives", "negatives"))
-    curves = [_single_point(*row) for row in zip(*columns, strict=True)]
-    goal = make_objective(objective, curves, fp_cost=fp_cost, fn_cost=fn_cost)
-    value = goal.total(float(counts["tp"].sum()), float(counts["fp"].sum()))
-    gaps = [_gap(np.concatenate([rate(curve) for curve in curves])) for rate in RATES[constraint]]
-    return value, max(gaps)
-
-
-def _single_point(tp: float, fp: float, positives: int, negatives: int) -> GroupCurve:
-    """A group's one operating point in the shape ``tradeoff`` measures rates on."""
-    # Expected counts are fractional; every rate and objective is linear in them.
-    return GroupCurve(
-        group="",
-        thresholds=np.array([np.nan]),
-        tp=cast("NDArray[np.int64]", np.array([float(tp)])),
-        fp=cast("NDArray[np.int64]", np.array([float(fp)])),
-        positives=int(positives),
-        negatives=int(negatives),
+    tp, fp, positives, negatives = (
+        counts[name].to_numpy(dtype=np.float64) for name in ("tp", "fp", "positives", "negatives")
     )
-
-
-def _gap(rates: NDArray[np.float64]) -> float:
-    """Largest minus smallest rate (groups where the rate is undefined are left out)."""
-    defined = rates[np.isfinite(rates)]
-    return float(defined.max() - defined.min()) if len(defined) else float("nan")
+    gap = disparity(constraint, tp, fp, positives, negatives)
+    goal = make_objective(objective, positives.sum(), negatives.sum(), fp_cost=fp_cost, fn_cost=fn_cost)
+    return goal.total(float(tp.sum()), float(fp.sum())), gap

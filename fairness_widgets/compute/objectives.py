@@ -6,13 +6,10 @@ groups: ``value = sum_g (tp_weight * TP_g - fp_weight * FP_g) + constant``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-
-from fairness_widgets.compute.operating_points import GroupCurve
 
 
 @dataclass(frozen=True)
@@ -33,10 +30,6 @@ class Objective:
     fp_weight: float
     constant: float
 
-    def of_group(self, curve: GroupCurve) -> NDArray[np.float64]:
-        """The group's contribution at each of its operating points (no constant)."""
-        return self.of_counts(curve.tp, curve.fp)
-
     def of_counts(
         self, tp: NDArray[np.int64] | NDArray[np.float64], fp: NDArray[np.int64] | NDArray[np.float64]
     ) -> NDArray[np.float64]:
@@ -48,16 +41,16 @@ class Objective:
 
 
 def make_objective(
-    name: str, curves: Sequence[GroupCurve], *, fp_cost: float = 1.0, fn_cost: float = 1.0
+    name: str, positives: float, negatives: float, *, fp_cost: float = 1.0, fn_cost: float = 1.0
 ) -> Objective:
-    """Build ``"accuracy"``, ``"balanced_accuracy"`` or ``"cost"`` for these groups.
+    """Build ``"accuracy"``, ``"balanced_accuracy"`` or ``"cost"`` for people with these
+    numbers of actual positives and negatives (all groups together).
 
     ``"cost"`` is minus the mean cost per person, ``fp_cost`` per false positive and
     ``fn_cost`` per false negative (a profit is a negative cost).
     """
-    n = float(sum(curve.size for curve in curves))
-    positives = float(sum(curve.positives for curve in curves))
-    negatives = n - positives
+    positives, negatives = float(positives), float(negatives)
+    n = positives + negatives
     if name == "accuracy":
         return Objective(name, 1.0 / n, 1.0 / n, negatives / n)
     if name == "balanced_accuracy":

@@ -17,7 +17,7 @@ from fairness_widgets.compute.metrics import safe_divide
 from fairness_widgets.compute.objectives import Objective
 from fairness_widgets.compute.operating_points import OperatingPoints
 from fairness_widgets.compute.postprocessor import GroupThresholds
-from fairness_widgets.compute.tradeoff import CONSTRAINT_RATES
+from fairness_widgets.compute.tradeoff import disparity
 
 #: A group's choice: (flat point index, probability) pairs.
 Choice = Sequence[tuple[int, float]]
@@ -87,13 +87,12 @@ def objective_and_disparity(
     """The objective and the disparity (largest gap between groups of the constraint's
     rates, groups where a rate is undefined left out) of a choice."""
     counts = expected_counts(points, choices)
-    columns = [counts[name].to_numpy(dtype=np.float64) for name in ("tp", "fp", "positives", "negatives")]
-    gaps = []
-    for rate in CONSTRAINT_RATES[constraint].values():
-        values = rate(*columns)
-        defined = values[np.isfinite(values)]
-        gaps.append(float(defined.max() - defined.min()) if len(defined) else float("nan"))
-    return objective.total(float(columns[0].sum()), float(columns[1].sum())), max(gaps)
+    tp, fp, positives, negatives = (
+        counts[name].to_numpy(dtype=np.float64) for name in ("tp", "fp", "positives", "negatives")
+    )
+    return objective.total(float(tp.sum()), float(fp.sum())), disparity(
+        constraint, tp, fp, positives, negatives
+    )
 
 
 def as_postprocessor(

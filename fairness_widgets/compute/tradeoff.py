@@ -19,7 +19,7 @@ from fairness_widgets.compute.groups import Attribute
 from fairness_widgets.compute.hull_search import Hulls, Mixture, equalized_odds_search, hull_search
 from fairness_widgets.compute.metrics import safe_divide
 from fairness_widgets.compute.objectives import Objective, make_objective
-from fairness_widgets.compute.operating_points import GroupCurve, OperatingPoints, operating_points
+from fairness_widgets.compute.operating_points import OperatingPoints, operating_points
 from fairness_widgets.compute.postprocessor import GroupThresholds
 from fairness_widgets.compute.window_search import window_search
 
@@ -51,18 +51,21 @@ CONSTRAINT_RATES: dict[str, dict[str, RateFunction]] = {
     "predictive_parity": {"precision": precision},
     "equalized_odds": {"true_positive_rate": true_positive_rate, "false_positive_rate": false_positive_rate},
 }
-RateOf = Callable[[GroupCurve], NDArray[np.float64]]
 
 
-def _of_curve(rate: RateFunction) -> RateOf:
-    return lambda c: rate(c.tp, c.fp, np.full(len(c.tp), c.positives), np.full(len(c.tp), c.negatives))
+def disparity(constraint: str, tp: Counts, fp: Counts, positives: Counts, negatives: Counts) -> float:
+    """Largest gap between groups (max - min, groups where a rate is undefined left out)
+    over the rates ``constraint`` equalises, from each group's (expected) counts."""
+    if constraint not in CONSTRAINT_RATES:
+        raise ValueError(f"constraint must be one of {', '.join(CONSTRAINT_RATES)}; got {constraint!r}.")
+    gaps = []
+    for rate in CONSTRAINT_RATES[constraint].values():
+        values = rate(tp, fp, positives, negatives)
+        defined = values[np.isfinite(values)]
+        gaps.append(float(defined.max() - defined.min()) if len(defined) else float("nan"))
+    return max(gaps)
 
 
-#: The rate each constraint equalises, per operating point of a group.
-RATES: dict[str, tuple[RateOf, ...]] = {
-    constraint: tuple(_of_curve(rate) for rate in rates.values())
-    for constraint, rates in CONSTRAINT_RATES.items()
-}
 #: Constraints whose rate is linear in a mixture of thresholds (randomising helps).
 RANDOMISABLE = ("demographic_parity", "equal_opportunity", "equalized_odds")
 
@@ -195,7 +198,9 @@ def tradeoff(
     if constraint not in CONSTRAINT_RATES:
         raise ValueError(f"constraint must be one of {', '.join(CONSTRAINT_RATES)}; got {constraint!r}.")
     points = operating_points(view, cells)
-    goal = make_objective(objective, points.curves, fp_cost=fp_cost, fn_cost=fn_cost)
+    goal = make_objective(
+        objective, points.positives.sum(), points.negatives.sum(), fp_cost=fp_cost, fn_cost=fn_cost
+    )
     value = goal.of_counts(points.tp, points.fp)
     lengths = np.diff(points.offsets)
     positives = np.repeat(points.positives, lengths)

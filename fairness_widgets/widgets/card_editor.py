@@ -29,7 +29,7 @@ from fairness_widgets.card.schema import (
     ResidualRisk,
     Risk,
 )
-from fairness_widgets.widgets._static import bundle
+from fairness_widgets.widgets._static import bundle, with_static
 
 #: Sections (Mitchell et al. 2019, plus the EU AI Act / NIST fields) and their text fields:
 #: (path, label, kind). A list of text is edited one item per line; a list of records (see
@@ -519,8 +519,4 @@ class ModelCardEditor(anywidget.AnyWidget):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The live widget, plus the card's (escaped) HTML for exports without a kernel."""
-        shown = super()._repr_mimebundle_(**kwargs)
-        if shown is None:
-            return None
-        data, metadata = shown if isinstance(shown, tuple) else (shown, {})
-        return {**data, "text/html": self.card.to_html()}, metadata
+        return with_static(super()._repr_mimebundle_(**kwargs), {"text/html": self.card.to_html()})

@@ -15,7 +15,7 @@ from fairness_widgets.compute.cells import DEFAULT_RESOLUTION
 from fairness_widgets.compute.groups import MissingPolicy
 from fairness_widgets.compute.metrics import METRICS
 from fairness_widgets.static_charts import StaticBar, bar_chart_png, html_table, png_img_tag
-from fairness_widgets.widgets._static import bundle
+from fairness_widgets.widgets._static import bundle, with_static
 
 
 def _number(value: float) -> float | None:
@@ -222,15 +222,9 @@ class Dashboard(anywidget.AnyWidget):
         Live front ends pick the widget view; nbconvert, GitHub and PDF exports fall
         back to the ``text/html`` (chart image + table) or ``image/png`` parts.
         """
-        live = super()._repr_mimebundle_(**kwargs)
-        if live is None:
-            return None
-        data, metadata = live
         png = self._static_png()
-        data = dict(data)
-        data["image/png"] = png
-        data["text/html"] = png_img_tag(png, self._title()) + self._static_table()
-        return data, dict(metadata)
+        html = png_img_tag(png, self._title()) + self._static_table()
+        return with_static(super()._repr_mimebundle_(**kwargs), {"image/png": png, "text/html": html})
 
     def _title(self) -> str:
         return f"{METRICS[self.metric].label} by {self.attribute}"

@@ -14,7 +14,7 @@ from fairness_widgets.compute.audit import Audit
 from fairness_widgets.compute.metrics import METRICS, Counts
 from fairness_widgets.compute.slice_features import AND
 from fairness_widgets.compute.slices import Slices
-from fairness_widgets.widgets._static import bundle
+from fairness_widgets.widgets._static import bundle, with_static
 from fairness_widgets.widgets.slice_fallback import slices_html, slices_png
 
 #: Annotation statuses, in the order offered.
@@ -331,14 +331,10 @@ class SliceExplorer(anywidget.AnyWidget):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The live widget, plus a PNG of the worst slices and an HTML table for exports."""
-        shown = super()._repr_mimebundle_(**kwargs)
-        if shown is None:
-            return None
-        data, metadata = shown if isinstance(shown, tuple) else (shown, {})
         top = self._result.significant.head(15)
         png = slices_png(top, self._result.metric)
-        data = {**data, "image/png": png, "text/html": slices_html(png, top, self._result, self.findings())}
-        return data, metadata
+        html = slices_html(png, top, self._result, self.findings())
+        return with_static(super()._repr_mimebundle_(**kwargs), {"image/png": png, "text/html": html})
 
 
 def _parts(text: str) -> list[str]:

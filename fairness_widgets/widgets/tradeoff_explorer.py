@@ -21,7 +21,7 @@ from fairness_widgets.compute.threshold_choice import (
     slider_points,
 )
 from fairness_widgets.compute.tradeoff import CONSTRAINT_RATES, Tradeoff
-from fairness_widgets.widgets._static import bundle
+from fairness_widgets.widgets._static import bundle, with_static
 from fairness_widgets.widgets.tradeoff_fallback import tradeoff_html, tradeoff_png
 
 #: Most slider positions per group sent to the browser (points a frontier point uses are
@@ -336,16 +336,7 @@ class TradeoffExplorer(anywidget.AnyWidget):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The live widget, plus a PNG chart and an HTML table where no JavaScript runs."""
-        shown = super()._repr_mimebundle_(**kwargs)
-        if shown is None:
-            return None
-        data, metadata = shown if isinstance(shown, tuple) else (shown, {})
-        png = tradeoff_png(self.points, self.mitigations, self.current(), self.constraint, self.objective)
-        data = {
-            **data,
-            "image/png": png,
-            "text/html": tradeoff_html(
-                png, self.group_rates(), self.current(), self.postprocessor, self.mitigations
-            ),
-        }
-        return data, metadata
+        current = self.current()
+        png = tradeoff_png(self.points, self.mitigations, current, self.constraint, self.objective)
+        html = tradeoff_html(png, self.group_rates(), current, self.postprocessor, self.mitigations)
+        return with_static(super()._repr_mimebundle_(**kwargs), {"image/png": png, "text/html": html})

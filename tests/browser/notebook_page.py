@@ -6,8 +6,12 @@ keystrokes sent before the kernel is ready are silently dropped.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+import nbformat
 from playwright.sync_api import ConsoleMessage, Error, Locator, Page
 
 TIMEOUT_MS = 60_000
@@ -113,3 +117,22 @@ class NotebookPage:
 
     def output_text(self, index: int) -> str:
         return "\n".join(self.cell(index).locator(".jp-OutputArea-output").all_inner_texts())
+
+    def kernel_json(self, index: int) -> Any:
+        """Run a probe cell that prints ``PROBE_MARK`` + JSON, and return the JSON."""
+        self.run_cell(index)
+        return json.loads(self.output_text(index).split(PROBE_MARK, 1)[1].splitlines()[0])
+
+
+#: What a probe cell prints before its JSON (see :meth:`NotebookPage.kernel_json`).
+PROBE_MARK = "KERNEL_SEES"
+
+
+def write_notebook(path: Path, sources: tuple[str, ...]) -> None:
+    """A notebook of these code cells, with a kernelspec: without one JupyterLab waits for
+    the user to pick a kernel and never starts one."""
+    notebook = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(notebook, path)

@@ -6,15 +6,13 @@ text in a Markdown field is shown as text: nothing runs, no image with a handler
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 
 from tests.browser.jupyter_server import jupyter_server
-from tests.browser.notebook_page import NotebookPage
+from tests.browser.notebook_page import NotebookPage, write_notebook
 
 HOSTILE = "<img src=x onerror=alert(1)> <script>alert(2)</script>"
 SETUP = f"""\
@@ -37,22 +35,12 @@ print("KERNEL_SEES" + json.dumps({
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _kernel_state(notebook: NotebookPage, cell: int) -> dict[str, Any]:
-    notebook.run_cell(cell)
-    state: dict[str, Any] = json.loads(notebook.output_text(cell).split("KERNEL_SEES", 1)[1])
-    return state
-
-
 def test_typing_autosaves_and_hostile_text_runs_nothing(
     browser: Any, tmp_path: Path, artifacts: Path
 ) -> None:
     root = tmp_path / "root"
     root.mkdir()
-    notebook_file = nbformat.v4.new_notebook(
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
-    )
-    notebook_file.cells = [nbformat.v4.new_code_cell(source) for source in (SETUP, PROBE)]
-    nbformat.write(notebook_file, root / "card-under-test.ipynb")
+    write_notebook(root / "card-under-test.ipynb", (SETUP, PROBE))
     with jupyter_server("lab", root, tmp_path / "home") as server:
         context = browser.new_context(viewport={"width": 1400, "height": 1200})
         notebook = NotebookPage(context.new_page(), "lab")
@@ -90,7 +78,7 @@ def test_typing_autosaves_and_hostile_text_runs_nothing(
             summary.press_sequentially("Ranks credit applications.", delay=20)
             widget.locator('.fw-save-status[data-conflict="false"]').wait_for()
             notebook.page.wait_for_timeout(1000)
-            state = _kernel_state(notebook, 1)
+            state = notebook.kernel_json(1)
             assert state["summary"] == "Ranks credit applications."
             assert state["status"]["conflict"] is False
             assert state["completeness"] > before

@@ -6,15 +6,13 @@ the browser reach the kernel, and an annotation typed in the browser is readable
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 
 from tests.browser.jupyter_server import jupyter_server
-from tests.browser.notebook_page import NotebookPage
+from tests.browser.notebook_page import NotebookPage, write_notebook
 
 SETUP = """\
 import json
@@ -36,22 +34,12 @@ print("KERNEL_SEES" + json.dumps({
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _kernel_state(notebook: NotebookPage, cell: int) -> dict[str, Any]:
-    notebook.run_cell(cell)
-    state: dict[str, Any] = json.loads(notebook.output_text(cell).split("KERNEL_SEES", 1)[1])
-    return state
-
-
 def test_list_drill_down_filters_and_annotation_round_trip(
     browser: Any, tmp_path: Path, artifacts: Path
 ) -> None:
     root = tmp_path / "root"
     root.mkdir()
-    notebook_file = nbformat.v4.new_notebook(
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
-    )
-    notebook_file.cells = [nbformat.v4.new_code_cell(source) for source in (SETUP, PROBE)]
-    nbformat.write(notebook_file, root / "slices-under-test.ipynb")
+    write_notebook(root / "slices-under-test.ipynb", (SETUP, PROBE))
     with jupyter_server("lab", root, tmp_path / "home") as server:
         context = browser.new_context(viewport={"width": 1400, "height": 1200})
         notebook = NotebookPage(context.new_page(), "lab")
@@ -69,7 +57,7 @@ def test_list_drill_down_filters_and_annotation_round_trip(
             rows.first.click()
             panel = widget.locator(f'.fw-drilldown[data-slice="{first}"]')
             panel.locator('tr[data-metric="accuracy"]').wait_for(state="visible")
-            state = _kernel_state(notebook, 1)
+            state = notebook.kernel_json(1)
             assert state["selected"] == first
             for metric in ("accuracy", "selection_rate", "true_positive_rate"):
                 cell = panel.locator(f'tr[data-metric="{metric}"] td[data-column="slice"]')
@@ -82,7 +70,7 @@ def test_list_drill_down_filters_and_annotation_round_trip(
             widget.locator(".fw-annotation-note").fill("Known gap; documented in the data sheet.")
             widget.locator(".fw-annotation-note").blur()
             notebook.page.wait_for_timeout(600)
-            state = _kernel_state(notebook, 1)
+            state = notebook.kernel_json(1)
             assert state["findings"] == [
                 {
                     "slice": first,
@@ -94,7 +82,7 @@ def test_list_drill_down_filters_and_annotation_round_trip(
             # Filters applied in the browser reach the kernel, and the list matches Python's.
             widget.locator(".fw-filter-order").select_option("2")
             notebook.page.wait_for_timeout(600)
-            state = _kernel_state(notebook, 1)
+            state = notebook.kernel_json(1)
             assert state["filters"]["order"] == 2
             shown = widget.locator("tr[data-slice]").evaluate_all("els => els.map(e => e.dataset.slice)")
             assert shown == state["visible"][: len(shown)]

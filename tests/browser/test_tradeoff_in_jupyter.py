@@ -6,15 +6,13 @@ threshold; clicking a frontier point must set every slider and reach the kernel.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 
 from tests.browser.jupyter_server import jupyter_server
-from tests.browser.notebook_page import NotebookPage
+from tests.browser.notebook_page import NotebookPage, write_notebook
 
 SETUP = """\
 import json
@@ -59,20 +57,6 @@ GROUP = "Black"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _kernel_state(notebook: NotebookPage, cell: int) -> dict[str, Any]:
-    notebook.run_cell(cell)
-    text = notebook.output_text(cell)
-    state: dict[str, Any] = json.loads(text.split("KERNEL_SEES", 1)[1])
-    return state
-
-
-def _kernel_state_list(notebook: NotebookPage, cell: int) -> list[dict[str, Any]]:
-    notebook.run_cell(cell)
-    text = notebook.output_text(cell)
-    rows: list[dict[str, Any]] = json.loads(text.split("KERNEL_SEES", 1)[1].splitlines()[0])
-    return rows
-
-
 def _dom_row(widget: Any, group: str) -> dict[str, float]:
     row = widget.locator(f'tr[data-group="{group}"]')
     values = {name: row.locator(f'td[data-rate="{name}"]').get_attribute("data-value") for name in RATES}
@@ -99,11 +83,7 @@ def test_slider_rates_match_python_and_a_frontier_click_sets_the_sliders(
 ) -> None:
     root = tmp_path / "root"
     root.mkdir()
-    notebook_file = nbformat.v4.new_notebook(
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
-    )
-    notebook_file.cells = [nbformat.v4.new_code_cell(c) for c in (SETUP, PROBE, ADULT)]
-    nbformat.write(notebook_file, root / "tradeoff-under-test.ipynb")
+    write_notebook(root / "tradeoff-under-test.ipynb", (SETUP, PROBE, ADULT))
     with jupyter_server("lab", root, tmp_path / "home") as server:
         context = browser.new_context(viewport={"width": 1400, "height": 1200})
         notebook = NotebookPage(context.new_page(), "lab")
@@ -120,7 +100,7 @@ def test_slider_rates_match_python_and_a_frontier_click_sets_the_sliders(
             _move_slider(widget, GROUP, 120)
             shown = _dom_row(widget, GROUP)
             notebook.page.wait_for_timeout(400)  # the browser saves at most every 250 ms
-            state = _kernel_state(notebook, 1)
+            state = notebook.kernel_json(1)
             assert state["selected_point"] == -1
             python = next(row for row in state["rates"] if row["group"] == GROUP)
             for name, value in shown.items():
@@ -134,7 +114,7 @@ def test_slider_rates_match_python_and_a_frontier_click_sets_the_sliders(
             point_id = int(target.get_attribute("data-point"))
             target.click()
             notebook.page.wait_for_timeout(300)
-            state = _kernel_state(notebook, 1)
+            state = notebook.kernel_json(1)
             assert state["selected_point"] == point_id
             for g, choice in enumerate(state["selection"]):
                 heaviest = max(choice, key=lambda pair: pair[1])[0]
@@ -151,7 +131,7 @@ def test_slider_rates_match_python_and_a_frontier_click_sets_the_sliders(
 
             # Mitigations from fairlearn on the same axes, each labelled with its name,
             # parameters, accuracy and disparity on the held-out rows.
-            expected = _kernel_state_list(notebook, 2)
+            expected = notebook.kernel_json(2)
             adult = notebook.page.locator(".fw-tradeoff").nth(1)
             adult.wait_for(state="visible")
             marks = adult.locator("g.fw-mitigation")
