@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import get_type_hints
+from typing import Any, get_type_hints
 
 import pytest
 import traitlets
@@ -235,3 +235,142 @@ def test_record_lists_are_edited_one_per_line(tmp_path: Path) -> None:
     shown = {f["path"]: f["value"] for s in editor.sections for f in s["fields"]}
     assert shown["model_details.owners"] == "R. Ng | r@x.example | fairness lead"
     assert set(ROWS) <= set(shown)
+
+
+# ------------------------------------------------------------------ metrics, numbers, flags, tables
+
+
+def test_metric_rationale_is_editable_and_survives_refresh(tmp_path: Path) -> None:
+    path = tmp_path / "card.json"
+    audit = _adult_audit(1000)
+    editor = fw.ModelCardEditor(ModelCard.from_audit(audit, n_boot=10), path, audit=audit)
+    at = next(i for i, m in enumerate(editor.card.metrics) if m.id == "true_positive_rate")
+    fields = {f["path"]: f for s in editor.sections for f in s["fields"]}
+    assert fields[f"metrics[{at}].rationale"]["kind"] == "markdown"
+    assert fields[f"metrics[{at}].decision_threshold"]["kind"] == "number"
+    assert fields[f"metrics[{at}].higher_is_better"]["kind"] == "checkbox"
+    assert f"metrics[{at}]" in [s["key"] for s in editor.sections]
+
+    editor.edit = {"path": f"metrics[{at}].rationale", "value": "Missed repayers are the harm."}
+    editor.edit = {"path": f"metrics[{at}].higher_is_better", "value": True}
+    editor.refresh()
+
+    for card in (editor.card, ModelCard.load(path)):
+        metric = card.metrics[at]
+        assert (metric.id, metric.source) == ("true_positive_rate", "computed")
+        assert (metric.rationale, metric.higher_is_better) == ("Missed repayers are the harm.", True)
+    shown = {f["path"]: f["value"] for s in editor.sections for f in s["fields"]}
+    assert shown[f"metrics[{at}].rationale"] == "Missed repayers are the harm."
+
+
+def test_numbers_flags_and_tables_are_typed_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "card.json"
+    editor = _editor(tmp_path)
+    editor.edit = {"path": "training.compute.co2_kg", "value": 12.5}
+    editor.edit = {"path": "training.compute.hours", "value": "3"}  # numeric text is read too
+    editor.edit = {"path": "model_details.artifact.size_bytes", "value": 2048.0}
+    editor.edit = {
+        "path": "training.hyperparameters",
+        "value": [["learning_rate", "0.1"], ["loss", "log_loss"], ["early_stopping", "true"], ["", ""]],
+    }
+    editor.edit = {"path": "versioning.data_sha256", "value": [["test", "1234"]]}
+    saved = ModelCard.load(path)
+    assert (saved.training.compute.co2_kg, saved.training.compute.hours) == (12.5, 3.0)
+    assert saved.model_details.artifact.size_bytes == 2048
+    assert saved.training.hyperparameters == {
+        "learning_rate": 0.1,
+        "loss": "log_loss",
+        "early_stopping": True,
+    }
+    assert saved.versioning.data_sha256 == {"test": "1234"}  # a text table keeps text
+    assert "training.compute.co2_kg" not in {m["field"] for m in editor.missing}
+    shown = {f["path"]: f for s in editor.sections for f in s["fields"]}
+    assert shown["training.compute.co2_kg"]["value"] == 12.5
+    assert shown["training.compute.co2_kg"]["min"] == 0
+    assert shown["training.hyperparameters"]["value"] == [
+        ["learning_rate", "0.1"],
+        ["loss", "log_loss"],
+        ["early_stopping", "true"],
+    ]
+
+    before = path.read_bytes()
+    bad = [
+        (
+            "training.compute.co2_kg",
+            "12,5",
+            r"Compute: CO2 emitted \(kg\) must be a number, e.g. 12.5; got '12,5'",
+        ),
+        ("training.compute.co2_kg", -1, "must be 0 or more"),
+        ("training.compute.co2_kg", True, "must be a number"),
+        ("training.compute.hours", float("nan"), "must be a number"),
+        ("model_details.artifact.size_bytes", 2.5, "must be a whole number"),
+        ("training.hyperparameters", [["lr", "1"], ["lr", "2"]], "the name 'lr' appears twice"),
+        ("training.hyperparameters", [["", "1"]], "has no name"),
+        ("training.hyperparameters", {"lr": 1}, r"list of \[name, value\] text pairs"),
+    ]
+    for field, value, message in bad:
+        with pytest.raises(traitlets.TraitError, match=message):
+            editor.edit = {"path": field, "value": value}
+    assert path.read_bytes() == before  # nothing refused reached the file
+    assert editor.card.training.compute.co2_kg == 12.5
+    with pytest.raises(traitlets.TraitError, match="edit path must be one of"):
+        editor.edit = {"path": "metrics[0].higher_is_better", "value": True}  # this card has no metrics
+
+
+def test_every_typed_field_matches_the_schema_type(tmp_path: Path) -> None:
+    card = ModelCard.from_audit(_adult_audit(1000), n_boot=10)
+    editor = fw.ModelCardEditor(card, tmp_path / "card.json")
+    expected = {
+        float | None: "number",
+        int | None: "integer",
+        bool | None: "checkbox",
+        bool: "checkbox",
+        dict[str, str]: "keyvalue",
+        dict[str, Any]: "keyvalue",
+    }
+    kinds = {}
+    for path, (_, kind) in editable_fields(card).items():
+        *parents, name = path.replace("[", ".").replace("]", "").split(".")
+        owner: object = card
+        for part in parents:
+            owner = owner[int(part)] if part.isdigit() else getattr(owner, part)  # type: ignore[index]
+        hint = get_type_hints(type(owner))[name]
+        kinds[path] = kind
+        assert expected.get(hint, kind) == kind, (path, hint, kind)
+    # The NIST profile's compute fields and Annex IV 4's rationale are among them.
+    assert kinds["training.compute.co2_kg"] == "number"
+    assert kinds["training.hyperparameters"] == "keyvalue"
+    assert {f"metrics[{i}].rationale" for i in range(len(card.metrics))} <= set(kinds)
+    assert {f["kind"] for s in editor.sections for f in s["fields"]} == {
+        "text",
+        "markdown",
+        "number",
+        "integer",
+        "checkbox",
+        "keyvalue",
+    }
+
+
+def test_record_flags_are_written_as_yes_or_no(tmp_path: Path) -> None:
+    path = tmp_path / "card.json"
+    editor = _editor(tmp_path)
+    editor.edit = {"path": "governance.change_log", "value": "3.0 | 2026-01-02 | Retrained | yes\n3.1"}
+    editor.edit = {
+        "path": "quantitative_analysis.robustness",
+        "value": "Shifted incomes | accuracy -0.02 | no\nMissing bureau data | handled",
+    }
+    saved = ModelCard.load(path)
+    assert [(c.version, c.summary, c.substantial) for c in saved.governance.change_log] == [
+        ("3.0", "Retrained", True),
+        ("3.1", "", False),
+    ]
+    assert [(r.test, r.result, r.passed) for r in saved.quantitative_analysis.robustness] == [
+        ("Shifted incomes", "accuracy -0.02", False),
+        ("Missing bureau data", "handled", None),
+    ]
+    editor.reload()
+    shown = {f["path"]: f["value"] for s in editor.sections for f in s["fields"]}
+    assert shown["governance.change_log"] == "3.0 | 2026-01-02 | Retrained | yes\n3.1 |  |  | no"
+    assert shown["quantitative_analysis.robustness"] == (
+        "Shifted incomes | accuracy -0.02 | no\nMissing bureau data | handled"
+    )

@@ -591,3 +591,306 @@ def test_save_is_atomic_for_mct_too(tmp_path: Path) -> None:
     assert main.exists()
     assert side.exists()
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+# ------------------------------------------------------------------ human fields on computed records
+
+
+def test_refresh_keeps_what_a_person_wrote_on_computed_records(audit: fw.Audit) -> None:
+    card = fw.ModelCard.from_audit(audit, name="credit-v3", n_boot=20, findings=findings())
+    metric = next(m for m in card.metrics if m.id == "true_positive_rate")
+    assert metric.source == "computed"
+    metric.rationale = "Missed repayers are the harm regulators ask about."
+    metric.decision_threshold, metric.higher_is_better = 0.5, True
+    metric.decision_threshold_rationale = "Break-even for the lender"
+    factor = card.factors.evaluation_factors[0]
+    factor.kind, factor.rationale = "proxy", "Stands in for ethnicity"
+    finding = card.quantitative_analysis.fairness.slice_findings[0]
+    assert finding.source == "computed"
+
+    card.refresh(audit, n_boot=20, findings=findings().assign(note="", status="open"))
+    card.refresh(audit, n_boot=20)  # and again, with no findings passed this time
+
+    metric = next(m for m in card.metrics if m.id == "true_positive_rate")
+    assert (metric.source, metric.rationale, metric.decision_threshold, metric.higher_is_better) == (
+        "computed",
+        "Missed repayers are the harm regulators ask about.",
+        0.5,
+        True,
+    )
+    assert metric.decision_threshold_rationale == "Break-even for the lender"
+    assert metric.name == "True positive rate"  # computed fields are still recomputed
+    factor = card.factors.evaluation_factors[0]
+    assert (factor.kind, factor.rationale) == ("proxy", "Stands in for ethnicity")
+    finding = card.quantitative_analysis.fairness.slice_findings[0]
+    assert (finding.annotation, finding.status) == ("Young applicants: *thin* files", "accepted")
+    at = next(i for i, m in enumerate(card.metrics) if m.id == "true_positive_rate")
+    missing = {m.field for m in card.check("eu-ai-act-high-risk")}
+    assert f"metrics[{at}].rationale" not in missing
+    assert f"metrics[{(at + 1) % len(card.metrics)}].rationale" in missing
+    # A fresh fill from the same audit knows nothing a person wrote.
+    assert not fw.ModelCard.from_audit(audit, n_boot=20).metrics[0].rationale
+
+
+# ------------------------------------------------------------------ interval methods
+
+
+def test_each_interval_records_the_method_that_made_it(audit: fw.Audit) -> None:
+    metrics = ["selection_rate", "true_positive_rate", "f1", "balanced_accuracy", "auc"]
+    card = fw.ModelCard.from_audit(audit, metrics=metrics, n_boot=30, seed=3)  # no "count" asked for
+    assert sum(card.datasets[0].group_counts.values()) == 3 * 600  # sex, race, sex × race: everyone
+    grouped = [r for r in card.quantitative_analysis.results if r.slice]
+    methods = {r.metric_id: {x.ci_method for x in grouped if x.metric_id == r.metric_id} for r in grouped}
+    assert methods == {
+        "selection_rate": {"Wilson score interval"},
+        "true_positive_rate": {"Wilson score interval"},
+        "f1": {"percentile bootstrap of group counts"},
+        "balanced_accuracy": {"percentile bootstrap of group counts"},
+        "auc": {""},  # no interval, so no method
+    }
+    assert all(r.ci_lower is None for r in grouped if r.metric_id == "auc")
+    variation = {m.id: m.variation for m in card.metrics}
+    assert (variation["f1"].method, variation["f1"].resamples, variation["f1"].seed) == (
+        "percentile bootstrap of group counts",
+        30,
+        3,
+    )
+    assert (variation["selection_rate"].method, variation["selection_rate"].resamples) == (
+        "Wilson score interval",
+        None,
+    )
+    disparities = card.quantitative_analysis.fairness.disparities
+    assert {d.ci_method for d in disparities if d.ci_lower is not None} == {
+        "percentile bootstrap of group counts"
+    }
+    markdown, page = card.to_markdown(), card.to_html()
+    assert "| 95% CI | interval method | n |" in markdown
+    f1_row = next(line for line in markdown.splitlines() if line.startswith("| f1 | test | test | sex=F"))
+    assert f1_row.split(" | ")[6] == "percentile bootstrap of group counts"
+    assert "<th>interval method</th>" in page
+    assert "<td>Wilson score interval</td>" in page
+
+
+def test_overall_results_count_the_people_the_rate_is_measured_on(audit: fw.Audit) -> None:
+    card = fw.ModelCard.from_audit(audit, n_boot=20)
+    overall = {r.metric_id: r.n for r in card.quantitative_analysis.results if not r.slice}
+    by_sex = [r for r in card.quantitative_analysis.results if set(r.slice) == {"sex"}]
+    for metric_id, n in overall.items():
+        assert n == sum(r.n or 0 for r in by_sex if r.metric_id == metric_id), metric_id
+    assert overall["selection_rate"] == 600
+    assert overall["true_positive_rate"] < 600  # the positives only
+
+
+# ------------------------------------------------------------------ a real post-processor
+
+
+def test_a_real_group_thresholds_rule_is_recorded_and_round_trips(tmp_path: Path) -> None:
+    from fairness_widgets.compute.postprocessor import GroupThresholds  # noqa: PLC0415
+
+    rng = np.random.default_rng(1)
+    n = 400
+    group = rng.integers(0, 2, n)
+    label = rng.integers(0, 2, n)
+    score = np.round(np.clip(rng.random(n) * 0.6 + 0.3 * label + 0.1 * group, 0, 1), 2)
+    sensitive = {"g": np.where(group == 1, "b", "a")}
+    audit = fw.Audit(label, y_score=score, sensitive=sensitive, resolution=None)
+    tradeoff = audit.tradeoff("demographic_parity", epsilons=[0.0, 0.05])
+    point = tradeoff.points[tradeoff.points["kind"] == "randomised thresholds"].iloc[0]
+    rule = tradeoff.postprocessor(point)
+    assert isinstance(rule, GroupThresholds)
+    assert rule.randomised  # mixing probabilities strictly between 0 and 1 to record
+
+    card = fw.ModelCard.from_audit(audit, name="credit-v3", n_boot=20, thresholds=rule)
+    (mitigation,) = card.quantitative_analysis.fairness.mitigations
+    assert mitigation.method == "fairness_widgets.compute.postprocessor.GroupThresholds"
+    assert (mitigation.stage, mitigation.applied, mitigation.source) == ("post", True, "computed")
+    assert mitigation.params == {"attribute": "g", "tolerance": rule.tolerance, "randomised": True}
+    recorded = [(t.attribute, t.group, t.threshold, t.weight) for t in mitigation.thresholds]
+    expected = [(rule.attribute, group_, t, w) for group_, pairs in rule.rules.items() for t, w in pairs]
+    assert recorded == expected
+    weights = [t.weight for t in mitigation.thresholds]
+    assert any(0 < w < 1 for w in weights if w is not None)
+
+    loaded = fw.ModelCard.load(card.save(tmp_path / "card.json"))
+    assert loaded.quantitative_analysis.fairness.mitigations == [mitigation]
+    # What the card holds is enough to apply the same rule again.
+    rebuilt: dict[str, list[tuple[float, float]]] = {}
+    for t in loaded.quantitative_analysis.fairness.mitigations[0].thresholds:
+        assert t.threshold is not None
+        assert t.weight is not None
+        rebuilt.setdefault(t.group, []).append((t.threshold, t.weight))
+    again = GroupThresholds(rule.attribute, {g: tuple(p) for g, p in rebuilt.items()}, rule.tolerance)
+    assert np.array_equal(
+        again.positive_probability(score, sensitive), rule.positive_probability(score, sensitive)
+    )
+    assert "Mitigation: fairness_widgets.compute.postprocessor.GroupThresholds" in card.to_markdown()
+
+
+# ------------------------------------------------------------------ Hugging Face files
+
+
+def test_huggingface_file_round_trip_is_atomic_and_keeps_the_previous_version(
+    audit: fw.Audit, tmp_path: Path
+) -> None:
+    card = rich_card(audit)
+    path = tmp_path / "README.md"
+    assert card.save_huggingface(path) == path
+    first = path.read_text(encoding="utf-8")
+    assert first.startswith("---\n")
+    card.considerations.limitations.append("Second save")
+    card.save_huggingface(path)
+    assert (tmp_path / "README.prev.md").read_text(encoding="utf-8") == first
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+    loaded = fw.ModelCard.load_huggingface(path)
+    assert loaded.to_dict() == card.to_dict()  # criteria, sign-offs... under `fairness_widgets:`
+    assert loaded.quantitative_analysis.fairness.criteria == card.quantitative_analysis.fairness.criteria
+
+
+def test_huggingface_file_errors_name_the_file(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"No Hugging Face README\.md at .*missing\.md"):
+        fw.ModelCard.load_huggingface(tmp_path / "missing.md")
+    bad = tmp_path / "README.md"
+    bad.write_text("---\nlicense: [unclosed\n---\n# Model\n", encoding="utf-8")
+    with pytest.raises(CardFormatError, match=r"README\.md: The README's YAML front matter is malformed"):
+        fw.ModelCard.load_huggingface(bad)
+    bad.write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(CardFormatError, match="is not UTF-8 text"):
+        fw.ModelCard.load_huggingface(bad)
+
+
+# ------------------------------------------------------------------ MCT schema v0.0.2
+
+#: Field types of Model Card Toolkit's schema v0.0.2 (model_card_toolkit/schema/v0.0.2 and
+#: its PerformanceMetric / ConfidenceInterval classes), written down as facts to check against.
+MCT_STRINGS = {
+    "model_details": ("name", "overview", "documentation", "path"),
+    "model_parameters": ("model_architecture", "input_format", "output_format"),
+}
+MCT_DESCRIPTIONS = ("users", "use_cases", "limitations", "tradeoffs")
+
+
+def _mct_problems(mct: dict[str, object]) -> list[str]:
+    """Where ``mct`` breaks the v0.0.2 schema's field types (empty: it follows them)."""
+    problems: list[str] = []
+
+    def need(ok: bool, where: str) -> None:
+        if not ok:
+            problems.append(where)
+
+    def strings(obj: dict[str, object], keys: tuple[str, ...], where: str) -> None:
+        need(isinstance(obj, dict), where)
+        for key in keys:
+            need(key not in obj or isinstance(obj[key], str), f"{where}.{key}")
+
+    def records(value: object, keys: tuple[str, ...], where: str) -> list[dict[str, object]]:
+        need(isinstance(value, list), where)
+        items = value if isinstance(value, list) else []
+        for i, item in enumerate(items):
+            need(isinstance(item, dict) and set(item) <= set(keys), f"{where}[{i}] keys")
+            if isinstance(item, dict):
+                strings(item, keys, f"{where}[{i}]")
+        return [i for i in items if isinstance(i, dict)]
+
+    need(set(mct) <= MCT_ROOT, "root: only the five sections (additionalProperties: false)")
+    need(isinstance(mct.get("schema_version"), str), "schema_version")
+    details = mct.get("model_details", {})
+    assert isinstance(details, dict)
+    strings(details, MCT_STRINGS["model_details"], "model_details")
+    records(details.get("owners", []), ("name", "contact"), "owners")
+    strings(details.get("version", {}), ("name", "date", "diff"), "version")
+    for i, item in enumerate(records(details.get("licenses", []), ("identifier", "custom_text"), "licenses")):
+        need(len(set(item) & {"identifier", "custom_text"}) == 1, f"licenses[{i}]: exactly one of two")
+    records(details.get("references", []), ("reference",), "references")
+    records(details.get("citations", []), ("style", "citation"), "citations")
+    params = mct.get("model_parameters", {})
+    assert isinstance(params, dict)
+    strings(params, MCT_STRINGS["model_parameters"], "model_parameters")
+    for i, data in enumerate(params.get("data", [])):
+        need(set(data) <= {"name", "link", "sensitive", "graphics", "description"}, f"data[{i}] keys")
+        strings(data, ("name", "link", "description"), f"data[{i}]")
+        need(data.get("link", "x") != "", f"data[{i}].link: a URI, not empty")
+        sensitive = data.get("sensitive", {}).get("sensitive_data", [])
+        need(all(isinstance(s, str) for s in sensitive), f"data[{i}].sensitive.sensitive_data")
+    qa = mct.get("quantitative_analysis", {})
+    assert isinstance(qa, dict)
+    for i, metric in enumerate(qa.get("performance_metrics", [])):
+        where = f"performance_metrics[{i}]"
+        need(set(metric) <= {"type", "value", "slice", "confidence_interval"}, f"{where} keys")
+        strings(metric, ("type", "value", "slice"), where)
+        interval = metric.get("confidence_interval", {})
+        need(set(interval) <= {"lower_bound", "upper_bound"}, f"{where}.confidence_interval keys")
+        strings(interval, ("lower_bound", "upper_bound"), f"{where}.confidence_interval")
+    records(qa.get("graphics", {}).get("collection", []), ("name", "image"), "graphics.collection")
+    considerations = mct.get("considerations", {})
+    assert isinstance(considerations, dict)
+    for key in MCT_DESCRIPTIONS:
+        records(considerations.get(key, []), ("description",), f"considerations.{key}")
+    records(considerations.get("ethical_considerations", []), ("name", "mitigation_strategy"), "ethical")
+    return problems
+
+
+def test_mct_export_follows_the_v0_0_2_field_types(audit: fw.Audit) -> None:
+    card = rich_card(audit)
+    card.quantitative_analysis.results[0].decision_threshold = 0.5
+    mct, _ = card.to_mct()
+    assert _mct_problems(json.loads(json.dumps(mct))) == []
+    overall = mct["quantitative_analysis"]["performance_metrics"][0]
+    assert overall["type"] == f"{card.quantitative_analysis.results[0].metric_id}@0.5"
+    assert "slice" not in overall  # unsliced, as MCT reads a metric without one
+    grouped = next(m for m in mct["quantitative_analysis"]["performance_metrics"] if "slice" in m)
+    float(grouped["value"]), float(grouped["confidence_interval"]["lower_bound"])
+    # The checker can fail: what the previous export wrote is caught.
+    old = json.loads(json.dumps(mct))
+    old["quantitative_analysis"]["performance_metrics"][0] |= {"threshold": "0.5", "value": 0.8}
+    old["model_parameters"]["data"][0]["link"] = ""
+    assert _mct_problems(old) == [
+        "data[0].link: a URI, not empty",
+        "performance_metrics[0] keys",
+        "performance_metrics[0].value",
+    ]
+    # The threshold comes back from the type; files with the old key still read.
+    back = fw.ModelCard.from_mct(mct).quantitative_analysis.results[0]
+    assert (back.metric_id, back.decision_threshold) == (card.quantitative_analysis.results[0].metric_id, 0.5)
+    legacy = {
+        "quantitative_analysis": {
+            "performance_metrics": [{"type": "recall", "value": "0.7", "threshold": "0.4"}]
+        }
+    }
+    assert fw.ModelCard.from_mct(legacy).quantitative_analysis.results[0].decision_threshold == 0.4
+    odd = {"quantitative_analysis": {"performance_metrics": [{"type": "recall@k", "value": "0.7"}]}}
+    assert fw.ModelCard.from_mct(odd).quantitative_analysis.results[0].metric_id == "recall@k"
+
+
+def test_mct_files_load_with_their_sidecar(audit: fw.Audit, tmp_path: Path) -> None:
+    card = rich_card(audit)
+    main, side = card.save_mct(tmp_path / "card.mct.json")
+    assert fw.ModelCard.load_mct(main).to_dict() == card.to_dict()
+    side.unlink()
+    assert fw.ModelCard.load_mct(main).quantitative_analysis.fairness.mitigations == []  # lossy alone
+    main.write_text("{", encoding="utf-8")
+    with pytest.raises(CardFormatError, match=r"card\.mct\.json is not valid JSON"):
+        fw.ModelCard.load_mct(main)
+
+
+# ------------------------------------------------------------------ public names
+
+
+def test_top_level_names_follow_one_rule() -> None:
+    import inspect  # noqa: PLC0415
+    import types  # noqa: PLC0415
+
+    from fairness_widgets.gate import Policy, Verdict, gate  # noqa: PLC0415
+
+    for name in fw.__all__:
+        value = getattr(fw, name)
+        if name in ("__version__", "datasets"):
+            continue
+        assert inspect.isclass(value) or inspect.isfunction(value), name
+        assert name[0].isupper() == inspect.isclass(value), name  # things CamelCase, verbs lowercase
+    assert isinstance(fw.datasets, types.ModuleType)
+    assert (fw.gate, fw.Policy, fw.Verdict) == (gate, Policy, Verdict)
+    # Names that were public keep working.
+    assert fw.card.ModelCard is fw.ModelCard
+    assert fw.card.save_mct is save_mct
+    assert fw.compute.Audit is fw.Audit
+    assert callable(fw.mitigations.run_mitigations)

@@ -1,8 +1,15 @@
 """Fill a card from an :class:`~fairness_widgets.Audit`: results, disparities, thresholds, findings.
 
 Everything written here has ``source="computed"``. A refresh drops the previous computed
-records and adds new ones, except where a person's record covers the same key; slice
-findings keep a person's annotation and status; scalar fields are filled only when empty.
+records and adds new ones, except where a person's record covers the same key. What a
+person writes on a computed record (a metric's rationale and decision threshold, a slice
+finding's annotation and status, a factor's kind and rationale, a mitigation's rationale)
+lives in :data:`HUMAN_FIELDS` and is carried over to the record that replaces it, matched
+by the same key. Scalar fields are filled only when empty.
+
+Each interval records the method that produced it (:func:`interval_method`): the Wilson
+score interval for rates, a percentile bootstrap of the group counts for derived metrics
+(F1, balanced accuracy) and for every disparity; AUC and calibration error get none.
 """
 
 from __future__ import annotations
@@ -11,7 +18,8 @@ import hashlib
 import json
 import math
 import platform
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import fields
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +44,23 @@ if TYPE_CHECKING:
 
 COMPUTED = "computed"
 CROSS = " × "
+#: Interval methods, as recorded in ``Result.ci_method`` and ``Disparity.ci_method``.
+WILSON = "Wilson score interval"
+BOOTSTRAP = "percentile bootstrap of group counts"
+
+#: Fields a person writes on records the audit computes: a refresh keeps them.
+HUMAN_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    Metric: ("higher_is_better", "rationale", "decision_threshold", "decision_threshold_rationale"),
+    EvaluationFactor: ("kind", "rationale"),
+    Mitigation: ("rationale", "before", "after"),
+    SliceFinding: ("annotation", "status"),
+}
+
+
+def interval_method(metric_id: str) -> str:
+    """How :meth:`Audit.by_group` bounds ``metric_id``: Wilson, bootstrap, or ``""`` (none)."""
+    kind = METRICS[metric_id].kind if metric_id in METRICS else ""
+    return {"rate": WILSON, "derived": BOOTSTRAP}.get(kind, "")
 
 
 def _num(value: Any) -> float | None:
@@ -55,11 +80,32 @@ def _slice(attribute: str, group: str) -> dict[str, str]:
     return dict(zip(names, levels, strict=False)) if len(names) == len(levels) else {attribute: str(group)}
 
 
-def _merge(existing: list[Any], computed: list[Any], key: Any) -> list[Any]:
-    """Keep others' records; add computed ones whose key no person's record holds."""
+def _carry_human_fields(old: Any, new: Any) -> None:
+    """Copy what a person wrote on ``old`` to ``new``, where the computation left it unset."""
+    defaults = {f.name: f for f in fields(new)}
+    for name in HUMAN_FIELDS.get(type(new), ()):
+        spec = defaults[name]
+        default = spec.default_factory() if callable(spec.default_factory) else spec.default
+        if getattr(new, name) == default:
+            setattr(new, name, getattr(old, name))
+
+
+def _merge(existing: list[Any], computed: list[Any], key: Callable[[Any], Hashable]) -> list[Any]:
+    """Keep others' records; add computed ones whose key no person's record holds.
+
+    A computed record replacing one of the same key keeps its :data:`HUMAN_FIELDS`.
+    """
     kept = [r for r in existing if r.source != COMPUTED]
     taken = {key(r) for r in kept}
-    return kept + [r for r in computed if key(r) not in taken]
+    previous = {key(r): r for r in existing if r.source == COMPUTED}
+    merged = []
+    for record in computed:
+        if key(record) in taken:
+            continue
+        if key(record) in previous:
+            _carry_human_fields(previous[key(record)], record)
+        merged.append(record)
+    return kept + merged
 
 
 def fill_from_audit(
@@ -82,11 +128,19 @@ def fill_from_audit(
     (or anything with ``to_frame()``) recorded as an applied post-processing mitigation;
     ``findings`` is :meth:`SliceExplorer.findings` output.
     """
+    # Group sizes fill the dataset record and the factors, whichever metrics were asked for.
+    if metrics is not None and "count" not in metrics:
+        metrics = [*metrics, "count"]
     table = audit.by_group(metrics, confidence=confidence, n_boot=n_boot, seed=seed)
     threshold = _num(getattr(audit.cells, "threshold", None))
     rates = table[table["metric"] != "count"]
     overall = audit.overall(metrics)
     total = int(overall.get("count", table[table["metric"] == "count"]["value"].iloc[0]))
+    # An overall rate is measured on its denominator (TPR: the positives), not on everyone:
+    # the groups of one attribute partition everyone, so their denominators add up to it.
+    first = rates[~rates["attribute"].str.contains(CROSS, regex=False)]["attribute"]
+    base = rates[rates["attribute"] == first.iloc[0]] if len(first) else rates.iloc[:0]
+    overall_n = base.groupby("metric")["n"].sum()
 
     results = [
         Result(
@@ -94,7 +148,7 @@ def fill_from_audit(
             dataset_id=dataset_id,
             split=split,
             value=_num(v),
-            n=total,
+            n=_int(overall_n[m]) if m in overall_n.index else total,
             decision_threshold=threshold,
             source=COMPUTED,
         )
@@ -111,7 +165,7 @@ def fill_from_audit(
             ci_lower=_num(row.ci_low),
             ci_upper=_num(row.ci_high),
             ci_level=confidence if _num(row.ci_low) is not None else None,
-            ci_method="wilson or count bootstrap" if _num(row.ci_low) is not None else "",
+            ci_method=interval_method(str(row.metric)) if _num(row.ci_low) is not None else "",
             n=_int(row.n),
             decision_threshold=threshold,
             source=COMPUTED,
@@ -131,12 +185,7 @@ def fill_from_audit(
                 id=key,
                 name=METRICS[key].label,
                 definition=METRICS[key].description,
-                variation=Variation(
-                    method="Wilson interval; bootstrap of counts",
-                    resamples=n_boot,
-                    level=confidence,
-                    seed=seed,
-                ),
+                variation=_variation(key, confidence=confidence, n_boot=n_boot, seed=seed),
                 source=COMPUTED,
             )
             for key in used
@@ -156,6 +205,7 @@ def fill_from_audit(
             ci_lower=_num(row.ci_low),
             ci_upper=_num(row.ci_high),
             ci_level=confidence if _num(row.ci_low) is not None else None,
+            ci_method=BOOTSTRAP if _num(row.ci_low) is not None else "",
             p_value=_num(row.p_value),
             flag=str(row.flag or ""),
             source=COMPUTED,
@@ -184,9 +234,15 @@ def fill_from_audit(
 
     if thresholds is not None:
         frame = thresholds.to_frame()
+        params = {
+            name: value
+            for name in ("attribute", "tolerance", "randomised")
+            if isinstance(value := getattr(thresholds, name, None), str | int | float | bool)
+        }
         mitigation = Mitigation(
             method=f"{type(thresholds).__module__}.{type(thresholds).__name__}",
             stage="post",
+            params=params,
             applied=True,
             thresholds=[
                 GroupThreshold(
@@ -216,6 +272,13 @@ def fill_from_audit(
             env.packages.setdefault(package, version(package))
         except PackageNotFoundError:
             continue
+
+
+def _variation(metric_id: str, *, confidence: float, n_boot: int, seed: int) -> Variation:
+    method = interval_method(metric_id)
+    if method == BOOTSTRAP:
+        return Variation(method=method, resamples=n_boot, level=confidence, seed=seed)
+    return Variation(method=method, level=confidence if method else None)
 
 
 def _fill_dataset(

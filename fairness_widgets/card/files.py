@@ -65,15 +65,20 @@ def save_card(card: ModelCard, path: str | Path) -> Path:
     return write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
+def read_text(path: Path, what: str) -> str:
+    """The file's UTF-8 text; a missing or binary file raises naming ``path`` and ``what``."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"No {what} at {path}.") from None
+    except UnicodeDecodeError as error:
+        raise CardFormatError(f"{path} is not UTF-8 text ({error}); is it a {what}?") from None
+
+
 def load_card(cls: type[ModelCard], path: str | Path) -> ModelCard:
     """Read and check a card file; every failure names the file and what is wrong."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FileNotFoundError(f"No model card at {path}.") from None
-    except UnicodeDecodeError as error:
-        raise CardFormatError(f"{path} is not UTF-8 text ({error}); is it a model card JSON file?") from None
+    text = read_text(path, "model card JSON file")
     if not text.strip():
         raise CardFormatError(f"{path} is empty. {_prev_hint(path)}")
     try:

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from fairness_widgets.card.convert import CardFormatError, from_dict, to_dict
+from fairness_widgets.card.files import previous_path, read_text, write_atomic
 from fairness_widgets.card.render import fairness_blocks, render_markdown
 from fairness_widgets.card.schema import SCHEMA_VERSION, Dataset, License, Result
 
@@ -415,3 +417,23 @@ def _read_body(card: ModelCard, body: str) -> None:
             unknown[heading] = _clean(text)
     if unknown:
         card.extensions["huggingface_sections"] = unknown
+
+
+# ------------------------------------------------------------------ files
+
+
+def save_huggingface(card: ModelCard, path: str | Path) -> Path:
+    """Write the README.md atomically; the previous file is kept as ``<name>.prev.md``."""
+    return write_atomic(path, to_huggingface(card))
+
+
+def load_huggingface(cls: type[ModelCard], path: str | Path) -> ModelCard:
+    """Read a README.md; a missing, binary or malformed file raises naming the file."""
+    path = Path(path)
+    text = read_text(path, "Hugging Face README.md")
+    try:
+        return from_huggingface(cls, text)
+    except CardFormatError as error:
+        prev = previous_path(path)
+        hint = f" The previous version is at {prev}." if prev.exists() else ""
+        raise CardFormatError(f"{path}: {error}{hint}") from None

@@ -6,9 +6,14 @@ findings, sign-offs, versioning, operation, governance, training, and each resul
 dataset, split, ``n`` and interval level. Without the sidecar the MCT export is lossy for
 exactly those fields. Mappings: summary -> ``overview``, description -> ``documentation``,
 datasets -> ``model_parameters.data`` (our dataset record folded into ``description`` in a
-fenced ``fw-dataset`` block), results -> ``performance_metrics`` (values as strings, slice
-``"sex=F;race=B"``), out-of-scope uses and misuse -> ``limitations`` with ``[out-of-scope]``
-/ ``[misuse]`` prefixes.
+fenced ``fw-dataset`` block), results -> ``performance_metrics``, out-of-scope uses and
+misuse -> ``limitations`` with ``[out-of-scope]`` / ``[misuse]`` prefixes.
+
+A performance metric holds only what MCT's v0.0.2 schema and its ``PerformanceMetric``
+define: ``type``, ``value``, ``slice`` and ``confidence_interval`` (``lower_bound``,
+``upper_bound``), every one a string. The slice is ``"sex=F;race=B"`` (left out for the
+overall value: MCT reads a metric without a slice as unsliced); a decision threshold, which
+MCT has no field for, is written into the type as ``"recall@0.5"`` and read back from it.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fairness_widgets.card.convert import CardFormatError, from_dict, to_dict
-from fairness_widgets.card.files import write_atomic
+from fairness_widgets.card.files import read_text, write_atomic
 from fairness_widgets.card.schema import (
     SCHEMA_VERSION,
     Citation,
@@ -103,29 +108,17 @@ def to_mct(card: ModelCard) -> tuple[dict[str, Any], dict[str, Any]]:
     data = []
     for x in card.datasets:  # the description ends in our record, as a fenced JSON block
         record = {k: v for k, v in to_dict(x).items() if k not in ("name", "uri", "description")}
+        dataset: dict[str, Any] = {"name": x.name}
+        if x.uri:  # MCT's link is a URI: an empty one is left out, not written as ""
+            dataset["link"] = x.uri
         data.append(
-            {
-                "name": x.name,
-                "link": x.uri,
+            dataset
+            | {
                 "sensitive": {"sensitive_data": x.sensitive_attributes},
                 "description": _folded(x.description, record),
             }
         )
-    metrics = []
-    for r in card.quantitative_analysis.results:
-        metric: dict[str, Any] = {
-            "type": r.metric_id,
-            "value": _num_text(r.value),
-            "slice": ";".join(f"{k}={v}" for k, v in r.slice.items()),
-        }
-        if r.ci_lower is not None or r.ci_upper is not None:
-            metric["confidence_interval"] = {
-                "lower_bound": _num_text(r.ci_lower),
-                "upper_bound": _num_text(r.ci_upper),
-            }
-        if r.decision_threshold is not None:
-            metric["threshold"] = _num_text(r.decision_threshold)
-        metrics.append(metric)
+    metrics = [_performance_metric(r) for r in card.quantitative_analysis.results]
     graphics = [{"name": g.name, "image": g.data_base64} for g in card.quantitative_analysis.graphics]
     mct = {
         "schema_version": MCT_VERSION,
@@ -162,13 +155,63 @@ def to_mct(card: ModelCard) -> tuple[dict[str, Any], dict[str, Any]]:
     return mct, sidecar
 
 
+def _performance_metric(r: Result) -> dict[str, Any]:
+    kind = r.metric_id if r.decision_threshold is None else f"{r.metric_id}@{_num_text(r.decision_threshold)}"
+    metric: dict[str, Any] = {"type": kind, "value": _num_text(r.value)}
+    if r.slice:
+        metric["slice"] = ";".join(f"{k}={v}" for k, v in r.slice.items())
+    if r.ci_lower is not None or r.ci_upper is not None:
+        metric["confidence_interval"] = {
+            "lower_bound": _num_text(r.ci_lower),
+            "upper_bound": _num_text(r.ci_upper),
+        }
+    return metric
+
+
+def _metric_type(kind: str, where: str) -> tuple[str, float | None]:
+    """``"recall@0.5"`` -> ("recall", 0.5); a type without a numeric ``@`` suffix is kept whole."""
+    name, at, threshold = kind.rpartition("@")
+    if not at:
+        return kind, None
+    try:
+        return name, _text_num(threshold, where)
+    except CardFormatError:
+        return kind, None
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where the fields MCT cannot hold go: ``card.mct.json`` -> ``card.mct.fw.json``."""
+    return path.with_name(f"{path.stem}.fw.json")
+
+
 def save_mct(card: ModelCard, path: str | Path) -> tuple[Path, Path]:
     """Write ``path`` (MCT JSON) and its sidecar ``<stem>.fw.json``, both atomically."""
     path = Path(path)
     mct, sidecar = to_mct(card)
-    side = path.with_name(f"{path.stem}.fw.json")
+    side = sidecar_path(path)
     write_atomic(side, json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n")
     return write_atomic(path, json.dumps(mct, indent=2, ensure_ascii=False) + "\n"), side
+
+
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        return json.loads(read_text(path, what))
+    except json.JSONDecodeError as error:
+        raise CardFormatError(
+            f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+        ) from None
+
+
+def load_mct(cls: type[ModelCard], path: str | Path) -> ModelCard:
+    """Read MCT JSON, with its sidecar ``<stem>.fw.json`` when there is one beside it."""
+    path = Path(path)
+    data = _read_json(path, "Model Card Toolkit JSON file")
+    side = sidecar_path(path)
+    sidecar = _read_json(side, "sidecar") if side.exists() else None
+    try:
+        return from_mct(cls, data, sidecar)
+    except CardFormatError as error:
+        raise CardFormatError(f"{path}: {error}") from None
 
 
 def _obj(value: Any, where: str) -> dict[str, Any]:
@@ -237,13 +280,16 @@ def from_mct(cls: type[ModelCard], data: dict[str, Any], sidecar: dict[str, Any]
         parts = [part.split("=", 1) for part in raw.split(";") if part]
         # A toolkit slice name ("sex_Female") is kept whole rather than guessed apart.
         slice_ = dict(parts) if all(len(p) == 2 for p in parts) else {"slice": raw}
+        metric_id, threshold = _metric_type(str(m.get("type", "")), where)
+        if threshold is None:  # files written before the threshold moved into the type
+            threshold = _text_num(m.get("threshold"), where)
         row = {
-            "metric_id": str(m.get("type", "")),
+            "metric_id": metric_id,
             "slice": slice_,
             "value": _text_num(m.get("value"), where),
             "ci_lower": _text_num(ci.get("lower_bound"), where),
             "ci_upper": _text_num(ci.get("upper_bound"), where),
-            "decision_threshold": _text_num(m.get("threshold"), where),
+            "decision_threshold": threshold,
             "source": "imported",
         } | (extras[i] if use_extras else {})
         results.append(from_dict(Result, row, where))

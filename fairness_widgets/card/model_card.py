@@ -49,7 +49,9 @@ class ModelCard:
 
     Build one with :meth:`from_audit` (fills what can be computed) or field by field;
     save with :meth:`save`, reload with :meth:`load`; export with :meth:`to_markdown`,
-    :meth:`to_html`, :meth:`to_huggingface`, :meth:`to_mct`.
+    :meth:`to_html`, :meth:`to_huggingface`, :meth:`to_mct`. Each exchange format has the
+    same three pairs: text or dict (``to_*`` / ``from_*``) and file (``save_*`` /
+    ``load_*``, written atomically with the previous file kept).
 
     Examples
     --------
@@ -237,6 +239,22 @@ class ModelCard:
 
         return huggingface.from_huggingface(cls, text)
 
+    def save_huggingface(self, path: str | Path) -> Path:
+        """Write :meth:`to_huggingface` to ``path`` (a README.md) atomically.
+
+        The previous file is kept as ``<name>.prev.md``. What the Hub's keys and template
+        sections cannot hold is under the README's ``fairness_widgets:`` YAML key, so
+        :meth:`load_huggingface` reads back every field.
+        """
+
+        return huggingface.save_huggingface(self, path)
+
+    @classmethod
+    def load_huggingface(cls, path: str | Path) -> ModelCard:
+        """Read a Hugging Face README.md file (see :meth:`from_huggingface`)."""
+
+        return huggingface.load_huggingface(cls, path)
+
     def to_mct(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """Model Card Toolkit v0.0.2 JSON, and the sidecar (``*.fw.json``) for what MCT cannot hold."""
 
@@ -247,6 +265,17 @@ class ModelCard:
         """Import Model Card Toolkit JSON, with our sidecar when there is one."""
 
         return mct.from_mct(cls, data, sidecar)
+
+    def save_mct(self, path: str | Path) -> tuple[Path, Path]:
+        """Write MCT JSON to ``path`` and the sidecar ``<stem>.fw.json`` beside it, atomically."""
+
+        return mct.save_mct(self, path)
+
+    @classmethod
+    def load_mct(cls, path: str | Path) -> ModelCard:
+        """Read MCT JSON from ``path``, with its ``<stem>.fw.json`` sidecar when there is one."""
+
+        return mct.load_mct(cls, path)
 
     def __repr__(self) -> str:
         qa = self.quantitative_analysis

@@ -36,7 +36,21 @@ def ci_text(lower: float | None, upper: float | None) -> str:
     return "" if lower is None or upper is None else f"[{fmt(lower)}, {fmt(upper)}]"
 
 
+def ci_heading(levels: list[float | None]) -> str:
+    """``"95% CI"`` when every interval has that level, else ``"CI (level)"``."""
+    known = {level for level in levels if level is not None}
+    return f"{next(iter(known)):.0%} CI" if len(known) == 1 else "CI"
+
+
+def ci_cell(lower: float | None, upper: float | None, level: float | None, several: bool) -> str:
+    text = ci_text(lower, upper)
+    return f"{text} ({level:.0%})" if text and several and level is not None else text
+
+
 def results_table(card: ModelCard) -> Block:
+    results = card.quantitative_analysis.results
+    levels = [r.ci_level for r in results if r.ci_lower is not None]
+    several = len(set(levels)) > 1
     rows = [
         [
             r.metric_id,
@@ -44,12 +58,14 @@ def results_table(card: ModelCard) -> Block:
             r.split,
             slice_name(r.slice),
             fmt(r.value),
-            ci_text(r.ci_lower, r.ci_upper),
+            ci_cell(r.ci_lower, r.ci_upper, r.ci_level, several),
+            r.ci_method,
             fmt(r.n),
         ]
-        for r in card.quantitative_analysis.results
+        for r in results
     ]
-    return ("table", ["metric", "dataset", "split", "group", "value", "95% CI" if rows else "CI", "n"], rows)
+    header = ["metric", "dataset", "split", "group", "value", ci_heading(levels), "interval method", "n"]
+    return ("table", header, rows)
 
 
 def group_charts(card: ModelCard) -> list[Block]:
@@ -93,7 +109,16 @@ def fairness_blocks(card: ModelCard, *, charts: bool = False) -> list[Block]:
             ("h", 3, "Disparities"),
             (
                 "table",
-                ["measure", "attributes", "versus", "value", "CI", "p", "flag"],
+                [
+                    "measure",
+                    "attributes",
+                    "versus",
+                    "value",
+                    ci_heading([d.ci_level for d in fairness.disparities if d.ci_lower is not None]),
+                    "interval method",
+                    "p",
+                    "flag",
+                ],
                 [
                     [
                         d.metric_id,
@@ -101,6 +126,7 @@ def fairness_blocks(card: ModelCard, *, charts: bool = False) -> list[Block]:
                         d.reference,
                         fmt(d.value),
                         ci_text(d.ci_lower, d.ci_upper),
+                        d.ci_method,
                         fmt(d.p_value),
                         d.flag,
                     ]
@@ -218,8 +244,11 @@ def blocks(card: ModelCard, *, charts: bool = False) -> list[Block]:
         ("h", 2, "Metrics"),
         (
             "table",
-            ["id", "name", "definition", "rationale"],
-            [[m.id, m.name, m.definition, m.rationale] for m in card.metrics],
+            ["id", "name", "definition", "interval method", "decision threshold", "rationale"],
+            [
+                [m.id, m.name, m.definition, m.variation.method, fmt(m.decision_threshold), m.rationale]
+                for m in card.metrics
+            ],
         ),
     ]
     out += [

@@ -3,7 +3,9 @@
 Sections follow Mitchell et al. (2019) plus datasheet fields (Gebru et al.), structured
 fairness results, the EU AI Act / NIST fields of ``MODELCARD.md``, versions and sign-offs.
 Records that a computation can fill carry ``source`` (``"computed"``, ``"human"`` or
-``"imported"``): a refresh from an audit replaces computed records and never touches the rest.
+``"imported"``): a refresh from an audit replaces computed records and never touches the rest;
+the few fields a person writes on a computed record (a metric's rationale, a finding's
+annotation) are carried over to its replacement (``card.audit_fill.HUMAN_FIELDS``).
 Conversion to and from JSON-ready dicts, and the JSON Schema, are derived from the type
 hints here (:mod:`fairness_widgets.card.convert`), so the three never disagree.
 """
@@ -230,6 +232,7 @@ class Disparity:
     ci_lower: float | None = None
     ci_upper: float | None = None
     ci_level: float | None = None
+    ci_method: str = ""
     p_value: float | None = None
     flag: str = ""
     source: str = "human"

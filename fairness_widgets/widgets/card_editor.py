@@ -4,9 +4,7 @@ profile as you type, and autosaved without overwriting a file someone else chang
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from datetime import datetime, timezone
-from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -14,306 +12,37 @@ import anywidget
 import traitlets
 
 from fairness_widgets.card import ModelCard
-from fairness_widgets.card.profiles import PROFILES, RULES
-from fairness_widgets.card.schema import (
-    Change,
-    Citation,
-    Component,
-    Dependency,
-    DesignChoice,
-    GroupAtRisk,
-    License,
-    Oversight,
-    Owner,
-    Requirement,
-    ResidualRisk,
-    Risk,
-)
+from fairness_widgets.card.profiles import PROFILES
 from fairness_widgets.widgets._static import bundle, with_static
-
-#: Sections (Mitchell et al. 2019, plus the EU AI Act / NIST fields) and their text fields:
-#: (path, label, kind). A list of text is edited one item per line; a list of records (see
-#: :data:`ROWS`) one record per line, its parts separated by ``|``; ``markdown`` fields get a
-#: rendered preview. Each dataset of the card adds a section of its own (:func:`dataset_section`).
-#: Computed records (``source="computed"``: results, disparities, criteria, audit-filled
-#: metrics and factors) are not editable: a refresh from the audit rewrites them, and the
-#: static HTML (``card.to_html()``) shows them with charts.
-SECTIONS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
-    (
-        "model_details",
-        "Model details",
-        (
-            ("model_details.name", "Name", "text"),
-            ("model_details.summary", "Summary (one sentence)", "text"),
-            ("model_details.description", "Description", "markdown"),
-            ("model_details.version.name", "Version", "text"),
-            ("model_details.version.date", "Version date", "text"),
-            ("model_details.version.diff", "Changes in this version", "markdown"),
-            ("model_details.provider.name", "Provider", "text"),
-            ("model_details.provider.contact", "Provider contact", "text"),
-            ("model_details.provider.eu_representative", "Provider's EU representative", "text"),
-            ("model_details.owners", "Owners (one per line: name | contact | role)", "text"),
-            ("model_details.model_type", "Model type", "text"),
-            ("model_details.task", "Task", "text"),
-            ("model_details.architecture", "Architecture", "markdown"),
-            ("model_details.base_model", "Base models (one per line)", "text"),
-            ("model_details.licenses", "Licenses (one per line: SPDX id | custom text | link)", "text"),
-            ("model_details.references", "References (one per line)", "text"),
-            ("model_details.citations", "Citations (one per line: style | text)", "text"),
-            ("model_details.library_name", "Library", "text"),
-            ("model_details.language", "Languages (one per line)", "text"),
-            ("model_details.tags", "Tags (one per line)", "text"),
-            ("model_details.artifact.uri", "Artifact URI", "text"),
-            ("model_details.artifact.format", "Artifact format", "text"),
-            (
-                "model_details.software_dependencies",
-                "Software dependencies (one per line: name | version)",
-                "text",
-            ),
-            ("model_details.deployment_forms", "Forms in which it is placed on the market", "markdown"),
-            ("model_details.instructions_for_use", "Instructions for use", "markdown"),
-        ),
-    ),
-    (
-        "intended_use",
-        "Intended use",
-        (
-            ("intended_use.primary_uses", "Primary uses (one per line)", "text"),
-            ("intended_use.primary_users", "Primary users (one per line)", "text"),
-            ("intended_use.out_of_scope_uses", "Out-of-scope uses (one per line)", "text"),
-            ("intended_use.foreseeable_misuse", "Foreseeable misuse (one per line)", "text"),
-            ("intended_use.affected_persons", "Affected persons or groups (one per line)", "text"),
-            ("intended_use.deployment_context", "Deployment context", "markdown"),
-        ),
-    ),
-    ("factors", "Factors", (("factors.relevant_factors", "Relevant factors (one per line)", "text"),)),
-    (
-        "training",
-        "Training data and procedure",
-        (
-            ("training.procedure", "Procedure", "markdown"),
-            (
-                "training.design_choices",
-                "Design choices (one per line: choice | rationale | assumptions)",
-                "text",
-            ),
-            (
-                "training.third_party_components",
-                "Third-party components (one per line: name | version | how used)",
-                "text",
-            ),
-            ("training.compute.hardware", "Compute: hardware", "text"),
-            ("training.compute.region", "Compute: region", "text"),
-        ),
-    ),
-    (
-        "considerations",
-        "Ethical considerations, caveats and recommendations",
-        (
-            ("considerations.limitations", "Limitations (one per line)", "text"),
-            ("considerations.tradeoffs", "Trade-offs (one per line)", "text"),
-            ("considerations.recommendations", "Recommendations (one per line)", "text"),
-            ("considerations.unmeasured_risks", "Risks not measured (one per line)", "text"),
-            (
-                "considerations.ethical_risks",
-                "Ethical risks (one per line: risk | mitigation strategy)",
-                "text",
-            ),
-            (
-                "considerations.residual_risks",
-                "Residual risks (one per line: risk | why it is acceptable)",
-                "text",
-            ),
-            (
-                "quantitative_analysis.fairness.groups_at_risk",
-                "Groups at risk (one per line: group | benefits | harms | likelihood | severity | "
-                "mitigation strategy)",
-                "text",
-            ),
-        ),
-    ),
-    (
-        "operation",
-        "Operation and human oversight",
-        (
-            ("operation.input_spec", "Input specification", "markdown"),
-            ("operation.output_interpretation", "How to interpret the output", "markdown"),
-            ("operation.explainability", "Explainability", "markdown"),
-            (
-                "operation.human_oversight",
-                "Human oversight (one per line: measure | provider or deployer | override procedure | "
-                "stop procedure)",
-                "text",
-            ),
-            ("operation.monitoring_plan.metrics", "Monitoring: metrics (one per line)", "text"),
-            ("operation.monitoring_plan.frequency", "Monitoring: frequency", "text"),
-            ("operation.monitoring_plan.triggers", "Monitoring: triggers", "text"),
-            ("operation.monitoring_plan.owner", "Monitoring: owner", "text"),
-            ("operation.predetermined_changes", "Predetermined changes", "markdown"),
-            ("operation.cybersecurity", "Cybersecurity", "markdown"),
-            ("operation.logging", "Logging", "markdown"),
-            (
-                "operation.resources_lifetime_maintenance",
-                "Hardware, expected lifetime and maintenance",
-                "markdown",
-            ),
-        ),
-    ),
-    (
-        "governance",
-        "Governance",
-        (
-            ("governance.risk_tier", "Risk tier (minimal, limited or high)", "text"),
-            ("governance.annex_iii_category", "Annex III category", "text"),
-            (
-                "governance.regulatory_requirements",
-                "Regulatory requirements (one per line: framework | clause | status)",
-                "text",
-            ),
-            ("governance.risk_management_ref", "Risk management system (reference)", "text"),
-            ("governance.declaration_of_conformity_ref", "Declaration of conformity (reference)", "text"),
-            ("governance.standards_applied", "Standards applied (one per line)", "text"),
-            ("governance.change_log", "Change log (one per line: version | date | summary)", "text"),
-        ),
-    ),
-)
-FIELDS = {path: (label, kind) for _, _, fields in SECTIONS for path, label, kind in fields}
-
-#: Lists of records edited one record per line: the text parts shown, in order. Parts not
-#: shown (e.g. a change's ``substantial`` flag) are kept from the record on the same line.
-ROWS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
-    "model_details.owners": (Owner, ("name", "contact", "role")),
-    "model_details.licenses": (License, ("spdx_id", "custom_text", "link")),
-    "model_details.citations": (Citation, ("style", "text")),
-    "model_details.software_dependencies": (Dependency, ("name", "version")),
-    "training.design_choices": (DesignChoice, ("choice", "rationale", "assumptions")),
-    "training.third_party_components": (Component, ("name", "version", "how_used")),
-    "considerations.ethical_risks": (Risk, ("name", "mitigation_strategy")),
-    "considerations.residual_risks": (ResidualRisk, ("risk", "acceptance_rationale")),
-    "quantitative_analysis.fairness.groups_at_risk": (
-        GroupAtRisk,
-        ("group", "benefits", "harms", "likelihood", "severity", "mitigation_strategy"),
-    ),
-    "operation.human_oversight": (
-        Oversight,
-        ("measure", "implemented_by", "override_procedure", "stop_procedure"),
-    ),
-    "governance.regulatory_requirements": (Requirement, ("framework", "clause", "status")),
-    "governance.change_log": (Change, ("version", "date", "summary")),
-}
-
-#: A dataset's text fields (path below ``datasets[i]``, label, kind), datasheet included.
-DATASET_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("name", "Name", "text"),
-    ("description", "Description", "markdown"),
-    ("uri", "URI", "text"),
-    ("hf_hub_id", "Hugging Face Hub id", "text"),
-    ("sha256", "SHA-256 of the data", "text"),
-    ("time_range", "Time range", "text"),
-    ("datasheet.motivation", "Motivation", "markdown"),
-    ("datasheet.creators_funding", "Creators and funding", "markdown"),
-    ("datasheet.composition", "Composition", "markdown"),
-    ("datasheet.collection_process", "Collection process", "markdown"),
-    ("datasheet.consent_and_ethics_review", "Consent and ethics review", "markdown"),
-    ("datasheet.preprocessing_labelling", "Preprocessing and labelling", "markdown"),
-    ("datasheet.assumptions", "Assumptions", "markdown"),
-    ("datasheet.representativeness", "Representativeness", "markdown"),
-    ("datasheet.bias_examination", "Bias examination", "markdown"),
-    ("datasheet.known_gaps", "Known gaps", "markdown"),
-    ("datasheet.special_category_processing", "Special-category data processing", "markdown"),
-    ("datasheet.recommended_uses", "Recommended uses", "markdown"),
-    ("datasheet.uses_to_avoid", "Uses to avoid", "markdown"),
-    ("datasheet.license", "License", "text"),
-    ("datasheet.maintenance", "Maintenance", "markdown"),
+from fairness_widgets.widgets.card_fields import (
+    AT_LEAST_ZERO,
+    DATASET_FIELDS,
+    FIELDS,
+    METRIC_FIELDS,
+    ROWS,
+    SECTIONS,
+    card_sections,
+    completeness,
+    editable_fields,
+    field_text,
+    field_value,
+    parse_value,
+    set_field,
 )
 
-Section = tuple[str, str, tuple[tuple[str, str, str], ...]]
-
-
-def dataset_section(card: ModelCard, index: int) -> Section:
-    """The section for ``card.datasets[index]``: its description and datasheet."""
-    dataset = card.datasets[index]
-    # Titled by id, not by the (editable) name: the form is not rebuilt while someone types.
-    return (
-        f"datasets[{index}]",
-        f"Dataset: {dataset.id or f'#{index + 1}'} ({dataset.role})",
-        tuple((f"datasets[{index}].{path}", label, kind) for path, label, kind in DATASET_FIELDS),
-    )
-
-
-def card_sections(card: ModelCard) -> list[Section]:
-    """Every editable section of ``card``: the fixed ones, with one per dataset after factors."""
-    fixed = list(SECTIONS)
-    at = next(i for i, (key, _, _) in enumerate(fixed) if key == "training")
-    return [*fixed[:at], *(dataset_section(card, i) for i in range(len(card.datasets))), *fixed[at:]]
-
-
-def editable_fields(card: ModelCard) -> dict[str, tuple[str, str]]:
-    """``{path: (label, kind)}`` of every field of ``card`` the editor can write."""
-    return {path: (label, kind) for _, _, fields in card_sections(card) for path, label, kind in fields}
-
-
-def _owner(card: ModelCard, path: str) -> tuple[Any, str]:
-    *parents, name = path.split(".")
-    owner: Any = card
-    for part in parents:
-        attribute, _, index = part.partition("[")
-        owner = getattr(owner, attribute)
-        if index:
-            owner = owner[int(index.rstrip("]"))]
-    return owner, name
-
-
-def _row_text(record: Any, parts: tuple[str, ...]) -> str:
-    cells = [" ".join(str(getattr(record, p)).split()) for p in parts]
-    while cells and not cells[-1]:
-        cells.pop()
-    return " | ".join(cells)
-
-
-def field_text(card: ModelCard, path: str) -> str:
-    """The text a field shows: a string as is, a list one item (or record) per line."""
-    owner, name = _owner(card, path)
-    value = getattr(owner, name)
-    if path in ROWS:
-        return "\n".join(_row_text(record, ROWS[path][1]) for record in value)
-    return "\n".join(value) if isinstance(value, list) else str(value)
-
-
-def set_field(card: ModelCard, path: str, text: str) -> None:
-    """Write ``text`` to the field at ``path`` (a list field takes one non-blank item per line)."""
-    fields = editable_fields(card)
-    if path not in fields:
-        raise ValueError(f"Cannot edit {path!r}; editable fields are {', '.join(fields)}.")
-    owner, name = _owner(card, path)
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if path in ROWS:
-        kind, parts = ROWS[path]
-        old = getattr(owner, name)
-        records = []
-        for i, line in enumerate(lines):
-            record = replace(old[i]) if i < len(old) else kind()
-            cells = [cell.strip() for cell in line.split("|")]
-            # More cells than parts: the extra "|" belong to the last part's text.
-            if len(cells) > len(parts):
-                cells = [*cells[: len(parts) - 1], " | ".join(cells[len(parts) - 1 :])]
-            for part, cell in zip_longest(parts, cells):
-                setattr(record, part, getattr(kind(), part) if cell is None else cell)
-            records.append(record)
-        setattr(owner, name, records)
-    elif isinstance(getattr(owner, name), list):
-        setattr(owner, name, lines)
-    else:
-        setattr(owner, name, text)
-
-
-def completeness(card: ModelCard, profile: str) -> float:
-    """Share of the profile's requirements the card meets (stale sign-offs count against it)."""
-    missing = card.check(profile)
-    rules = {path for path, _, _ in RULES[profile]}
-    met = len(rules) - sum(m.field in rules for m in missing)
-    total = len(rules) + sum(m.field not in rules for m in missing)
-    return met / total if total else 1.0
+__all__ = [
+    "DATASET_FIELDS",
+    "FIELDS",
+    "METRIC_FIELDS",
+    "ROWS",
+    "SECTIONS",
+    "ModelCardEditor",
+    "card_sections",
+    "completeness",
+    "editable_fields",
+    "field_text",
+    "set_field",
+]
 
 
 def _fingerprint(path: Path) -> tuple[int, str] | None:
@@ -329,14 +58,18 @@ class ModelCardEditor(anywidget.AnyWidget):
     """Edit a model card's text in the notebook; every edit is checked and autosaved.
 
     Every human-written section is editable: model details, intended use, factors, each
-    dataset's description and datasheet (paths ``datasets[i].datasheet.motivation`` etc.,
-    one section per dataset, rebuilt by :meth:`refresh` and :meth:`reload` when the
-    datasets change), training, considerations, operation and human oversight, governance
-    (see :data:`SECTIONS`, :data:`DATASET_FIELDS`). Lists of records (owners, licenses,
+    metric's rationale and decision threshold (``metrics[i].rationale`` etc., also on the
+    metrics the audit computed: a refresh keeps them), each dataset's description and
+    datasheet (``datasets[i].datasheet.motivation`` etc.; metric and dataset sections are
+    rebuilt by :meth:`refresh` and :meth:`reload` when they change), training (with its
+    hyperparameters and compute: hours, CO2), considerations, operation and human
+    oversight, governance, robustness tests, versions and hashes (see
+    :data:`SECTIONS`, :data:`METRIC_FIELDS`, :data:`DATASET_FIELDS`). Numbers get a number
+    box, true/false a check box, dicts rows of name and value; a bad value is refused with a
+    message naming the field, and nothing is saved. Lists of records (owners, licenses,
     risks, oversight measures, ...) are edited one record per line, parts split by ``|``.
-    Computed records (``source="computed"``: per-group results, disparities, criteria,
-    audit-filled metrics and factors) are read-only here: :meth:`refresh` recomputes them
-    from the audit, and the static HTML shows them, with charts.
+    Computed values (per-group results, disparities, criteria, group counts) are read-only
+    here: :meth:`refresh` recomputes them from the audit, and the static HTML shows them.
 
     Parameters
     ----------
@@ -356,6 +89,7 @@ class ModelCardEditor(anywidget.AnyWidget):
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "card.json"
     >>> editor = fw.ModelCardEditor(fw.ModelCard(), path)
     >>> editor.edit = {"path": "model_details.summary", "value": "Ranks credit applications."}
+    >>> editor.edit = {"path": "training.compute.co2_kg", "value": 12.5}
     >>> fw.ModelCard.load(path).model_details.summary
     'Ranks credit applications.'
     """
@@ -364,14 +98,18 @@ class ModelCardEditor(anywidget.AnyWidget):
     _css = bundle("card_editor", "css")
 
     sections = traitlets.List(
-        traitlets.Dict(), help="[{key, title, fields: [{path, label, kind, value, source}]}]."
+        traitlets.Dict(),
+        help="[{key, title, fields: [{path, label, kind, value, source}]}]; value is text, a "
+        "number or null, true/false or null, or [[name, value text], ...] by kind.",
     ).tag(sync=True)
     profile = traitlets.Unicode("minimal", help="The completeness profile.").tag(sync=True)
     missing = traitlets.List(
         traitlets.Dict(), help="[{field, requirement, why}]: what the profile lacks."
     ).tag(sync=True)
     completeness = traitlets.Float(0.0, help="Share (0..1) of the profile's requirements met.").tag(sync=True)
-    edit = traitlets.Dict(help="{path, value}: the browser writes one field's text.").tag(sync=True)
+    edit = traitlets.Dict(
+        help="{path, value}: the browser writes one field (text, number, true/false or rows)."
+    ).tag(sync=True)
     status = traitlets.Dict(
         {"saved_at": "", "message": "", "conflict": False}, help="{saved_at, message, conflict}."
     ).tag(sync=True)
@@ -448,9 +186,10 @@ class ModelCardEditor(anywidget.AnyWidget):
                             "path": path,
                             "label": label,
                             "kind": kind,
-                            "value": field_text(self.card, path),
+                            "value": field_value(self.card, path, kind),
                             "source": "human",
                         }
+                        | ({"min": 0} if path in AT_LEAST_ZERO else {})
                         for path, label, kind in fields
                     ],
                 }
@@ -478,17 +217,19 @@ class ModelCardEditor(anywidget.AnyWidget):
             self._check()
 
     @traitlets.validate("edit")
-    def _check_edit(self, proposal: dict[str, Any]) -> dict[str, str]:
+    def _check_edit(self, proposal: dict[str, Any]) -> dict[str, Any]:
         value = dict(proposal["value"])
         if not value:
             return {}
-        path, text = value.get("path"), value.get("value")
+        path, given = value.get("path"), value.get("value")
         fields = editable_fields(self.card)
         if path not in fields:
             raise traitlets.TraitError(f"edit path must be one of {', '.join(fields)}, got {path!r}.")
-        if not isinstance(text, str):
-            raise traitlets.TraitError(f"edit value of {path} must be text, got {type(text).__name__}.")
-        return {"path": str(path), "value": text}
+        try:
+            parse_value(self.card, str(path), given)
+        except ValueError as error:
+            raise traitlets.TraitError(str(error)) from None
+        return {"path": str(path), "value": given}
 
     @traitlets.observe("edit")
     def _apply_edit(self, change: dict[str, Any]) -> None:
@@ -501,12 +242,13 @@ class ModelCardEditor(anywidget.AnyWidget):
             self.save()
             return
         with self.hold_sync():
-            # Keep the text as typed (not re-joined list items), so the field does not jump.
+            # Keep text as typed (not re-joined list items), so the field does not jump;
+            # numbers, flags and tables as stored.
             self.sections = [
                 {
                     **section,
                     "fields": [
-                        {**f, "value": edit["value"]} if f["path"] == edit["path"] else f
+                        {**f, "value": self._shown(f, edit["value"])} if f["path"] == edit["path"] else f
                         for f in section["fields"]
                     ],
                 }
@@ -514,6 +256,11 @@ class ModelCardEditor(anywidget.AnyWidget):
             ]
             self._check()
         self.save()
+
+    def _shown(self, field: dict[str, Any], typed: Any) -> Any:
+        if field["kind"] in ("text", "markdown"):
+            return typed
+        return field_value(self.card, field["path"], field["kind"])
 
     # ----------------------------------------------------------------- static export
 

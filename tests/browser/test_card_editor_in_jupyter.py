@@ -1,7 +1,9 @@
 """End to end: the model-card editor in a real JupyterLab and Chromium.
 
 Typing in a field autosaves the card (read back from the file by the kernel), and hostile
-text in a Markdown field is shown as text: nothing runs, no image with a handler appears.
+text in a Markdown field is shown as text: nothing runs, no image with a handler appears. A
+number box refuses "12,5" with a message naming the field (the file keeps no value, the box
+keeps the text), then takes 12.5; a computed metric's rationale and flag are editable.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ HOSTILE = "<img src=x onerror=alert(1)> <script>alert(2)</script>"
 SETUP = f"""\
 import json
 import fairness_widgets as fw
+from fairness_widgets.card.schema import Metric
 card = fw.ModelCard()
 card.model_details.name = "credit-v3"
+card.metrics.append(Metric(id="true_positive_rate", name="True positive rate", source="computed"))
 card.model_details.description = {HOSTILE!r}
 editor = fw.ModelCardEditor(card, "card.json")
 editor"""
@@ -31,6 +35,13 @@ print("KERNEL_SEES" + json.dumps({
     "completeness": editor.completeness,
     "html": saved.to_html(),
 }))"""
+TYPED_PROBE = """\
+saved = fw.ModelCard.load("card.json")
+print("KERNEL_SEES" + json.dumps({
+    "co2_kg": saved.training.compute.co2_kg,
+    "rationale": saved.metrics[0].rationale,
+    "higher_is_better": saved.metrics[0].higher_is_better,
+}))"""
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -40,7 +51,7 @@ def test_typing_autosaves_and_hostile_text_runs_nothing(
 ) -> None:
     root = tmp_path / "root"
     root.mkdir()
-    write_notebook(root / "card-under-test.ipynb", (SETUP, PROBE))
+    write_notebook(root / "card-under-test.ipynb", (SETUP, PROBE, TYPED_PROBE, TYPED_PROBE))
     with jupyter_server("lab", root, tmp_path / "home") as server:
         context = browser.new_context(viewport={"width": 1400, "height": 1200})
         notebook = NotebookPage(context.new_page(), "lab")
@@ -85,6 +96,34 @@ def test_typing_autosaves_and_hostile_text_runs_nothing(
             assert widget.locator('li[data-missing="model_details.summary"]').count() == 0
             assert "&lt;img src=x onerror=alert(1)&gt;" in state["html"]
             assert "<script>alert(2)" not in state["html"]
+
+            # A bad number: a message naming the field, nothing saved, the text kept as typed.
+            co2 = widget.locator('input[data-path="training.compute.co2_kg"]')
+            co2.click()
+            co2.press_sequentially("12,5", delay=20)
+            co2.press("Tab")
+            error = widget.locator('.fw-field-error[data-path="training.compute.co2_kg"]')
+            error.wait_for(state="visible")
+            assert error.inner_text() == (
+                'Compute: CO2 emitted (kg) must be a number, e.g. 12.5; got "12,5". It was not saved.'
+            )
+            notebook.page.wait_for_timeout(1000)
+            assert notebook.kernel_json(2)["co2_kg"] is None
+            assert co2.input_value() == "12,5"
+
+            co2.fill("12.5")
+            co2.press("Tab")
+            error.wait_for(state="hidden")
+            rationale = widget.locator('textarea[data-path="metrics[0].rationale"]')
+            rationale.fill("Missed repayers are the harm regulators ask about.")
+            rationale.press("Tab")
+            widget.locator('input[data-path="metrics[0].higher_is_better"]').check()
+            notebook.page.wait_for_timeout(1000)
+            assert notebook.kernel_json(3) == {
+                "co2_kg": 12.5,
+                "rationale": "Missed repayers are the harm regulators ask about.",
+                "higher_is_better": True,
+            }
 
             widget.screenshot(path=str(artifacts / "card-editor-lab.png"))
             notebook.page.wait_for_timeout(500)

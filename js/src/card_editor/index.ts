@@ -1,22 +1,18 @@
 /**
- * ModelCardEditor: the card's human-written fields as text areas, a Markdown preview for
- * long-form fields, how complete the card is for a profile, and whether the last save held.
+ * ModelCardEditor: the card's human-written fields (text areas with a Markdown preview for
+ * long-form fields, number boxes, check boxes and name/value tables), how complete the card
+ * is for a profile, and whether the last save held. A value that is not valid (a number
+ * box holding "abc") shows a message naming the field, is not sent, and stays as typed.
  */
 import type { RenderProps } from "@anywidget/types";
 import { debounce, type Debounced } from "../shared/debounce";
 import { Listeners } from "../shared/listeners";
-import { renderMarkdown } from "./markdown";
-import type { CardEditorModel, CardField, CardSection } from "./model";
+import { element, fieldEditor, showError, type FieldEditor } from "./fields";
+import type { CardEditorModel, CardSection } from "./model";
 import "./card_editor.css";
 
 /** A field's text is written to the model this long after the last key (and at once on blur). */
 export const EDIT_DELAY_MS = 400;
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  return node;
-}
 
 function shape(sections: CardSection[]): string {
   return JSON.stringify(sections.map((s) => [s.key, s.title, s.fields.map((f) => [f.path, f.label, f.kind])]));
@@ -45,18 +41,18 @@ function render({ model, el }: RenderProps<CardEditorModel>): () => void {
   root.append(title, meter, missingList, status, form);
   el.append(root);
 
-  const areas = new Map<string, HTMLTextAreaElement>();
-  const previews = new Map<string, HTMLElement>();
+  const editors = new Map<string, FieldEditor>();
   const writes = new Map<string, Debounced>();
+  const invalid = new Set<string>();
   let builtShape = "";
 
   const write = (path: string): Debounced => {
     let pending = writes.get(path);
     if (pending === undefined) {
       pending = debounce(() => {
-        const area = areas.get(path);
-        if (area !== undefined) {
-          model.set("edit", { path, value: area.value });
+        const reading = editors.get(path)?.read();
+        if (reading?.ok === true) {
+          model.set("edit", { path, value: reading.value });
           model.save_changes();
         }
       }, EDIT_DELAY_MS);
@@ -65,33 +61,22 @@ function render({ model, el }: RenderProps<CardEditorModel>): () => void {
     return pending;
   };
 
-  const showPreview = (path: string, text: string): void => {
-    previews.get(path)?.replaceChildren(renderMarkdown(text));
-  };
-
-  const fieldBlock = (field: CardField): HTMLElement => {
-    const block = element("div", "fw-field");
-    block.dataset.kind = field.kind;
-    const id = `fw-card-${Math.random().toString(36).slice(2)}-${field.path}`;
-    const label = element("label", "fw-field-label");
-    label.htmlFor = id;
-    label.textContent = field.label;
-    const area = element("textarea", "fw-field-input");
-    area.id = id;
-    area.dataset.path = field.path;
-    area.rows = field.kind === "markdown" ? 4 : 2;
-    area.value = field.value;
-    areas.set(field.path, area);
-    block.append(label, area);
-    if (field.kind === "markdown") {
-      const preview = element("div", "fw-preview");
-      preview.dataset.path = field.path;
-      preview.setAttribute("aria-label", `${field.label}, preview`);
-      previews.set(field.path, preview);
-      block.append(preview);
-      showPreview(field.path, field.value);
+  /** Check what the user entered: a valid value is written (after a pause), an invalid one is not. */
+  const entered = (editor: FieldEditor): void => {
+    editor.typed();
+    const reading = editor.read();
+    showError(editor, reading.ok ? null : reading.error);
+    if (!reading.ok) {
+      invalid.add(editor.path);
+      writes.get(editor.path)?.cancel();
+      return;
     }
-    return block;
+    invalid.delete(editor.path);
+    const pending = write(editor.path);
+    pending.call();
+    if (editor.immediate) {
+      pending.flush();
+    }
   };
 
   const showSections = (): void => {
@@ -102,31 +87,36 @@ function render({ model, el }: RenderProps<CardEditorModel>): () => void {
       for (const pending of writes.values()) {
         pending.flush();
       }
-      areas.clear();
-      previews.clear();
+      editors.clear();
+      invalid.clear();
       form.replaceChildren(
         ...sections.map((section) => {
           const part = element("section", "fw-section");
           part.dataset.section = section.key;
           const heading = element("h4", "fw-section-title");
           heading.textContent = section.title;
-          part.append(heading, ...section.fields.map(fieldBlock));
+          part.append(heading);
+          for (const field of section.fields) {
+            const editor = fieldEditor(field);
+            editors.set(field.path, editor);
+            part.append(editor.block);
+          }
           return part;
         }),
       );
       return;
     }
-    // Same fields: take Python's text, except where the user is typing (their text wins).
+    // Same fields: take Python's value, except where the user is typing or left a value
+    // that is not valid (their text wins, so nothing they typed is lost).
     for (const field of sections.flatMap((section) => section.fields)) {
-      const area = areas.get(field.path);
-      if (area === undefined || area.value === field.value) {
+      const editor = editors.get(field.path);
+      if (editor === undefined || invalid.has(field.path)) {
         continue;
       }
-      if (document.activeElement === area || writes.get(field.path)?.pending === true) {
+      if (editor.block.contains(document.activeElement) || writes.get(field.path)?.pending === true) {
         continue;
       }
-      area.value = field.value;
-      showPreview(field.path, field.value);
+      editor.show(field.value);
     }
   };
 
@@ -164,21 +154,35 @@ function render({ model, el }: RenderProps<CardEditorModel>): () => void {
         : current.message || "No edits yet.";
   };
 
-  const pathOf = (event: Event): string | null => {
+  /** The field an event happened in. */
+  const editorOf = (event: Event): FieldEditor | null => {
     const target = event.target;
-    return target instanceof HTMLTextAreaElement && target.dataset.path !== undefined ? target.dataset.path : null;
+    const owner = target instanceof Element ? target.closest("[data-path]") : null;
+    const path = owner instanceof HTMLElement ? owner.dataset.path : undefined;
+    return path === undefined ? null : (editors.get(path) ?? null);
   };
   listeners.dom(root, "input", (event) => {
-    const path = pathOf(event);
-    if (path !== null) {
-      showPreview(path, areas.get(path)?.value ?? "");
-      write(path).call();
+    const editor = editorOf(event);
+    if (editor !== null && !editor.immediate) {
+      entered(editor);
+    }
+  });
+  listeners.dom(root, "change", (event) => {
+    const editor = editorOf(event);
+    if (editor !== null && editor.immediate) {
+      entered(editor);
+    }
+  });
+  listeners.dom(root, "click", (event) => {
+    const editor = editorOf(event);
+    if (editor !== null && event.target instanceof Element && editor.click(event.target)) {
+      entered(editor);
     }
   });
   listeners.dom(root, "focusout", (event) => {
-    const path = pathOf(event);
-    if (path !== null) {
-      write(path).flush();
+    const editor = editorOf(event);
+    if (editor !== null) {
+      write(editor.path).flush();
     }
   });
 

@@ -1,16 +1,47 @@
 /** The ModelCardEditor's synced state: every trait the front end reads or writes, typed once. */
 
-export type FieldKind = "text" | "markdown";
+/** How a field is edited: a text area (a Markdown one with a preview), a number box, a
+ * check box, or rows of name and value (a table such as hyperparameters). */
+export type FieldKind = "text" | "markdown" | "number" | "integer" | "checkbox" | "keyvalue";
 
-/** One human-written field of the card; `value` is its text (a list field: one item per line). */
-export interface CardField {
-  /** Dotted path in the card, e.g. "model_details.description". */
+/** A key/value table: `[name, value as text]` per row. */
+export type KeyValueRows = [string, string][];
+
+export type FieldValue = string | number | boolean | null | KeyValueRows;
+
+interface FieldBase {
+  /** Dotted path in the card, e.g. "model_details.description" or "metrics[0].rationale". */
   path: string;
   label: string;
-  kind: FieldKind;
-  value: string;
   source: string;
 }
+
+/** A text field; a list field shows one item per line. */
+export interface TextField extends FieldBase {
+  kind: "text" | "markdown";
+  value: string;
+}
+
+/** A number (`null`: not given); `min` is the smallest value it takes, when there is one. */
+export interface NumberField extends FieldBase {
+  kind: "number" | "integer";
+  value: number | null;
+  min?: number;
+}
+
+/** True or false (`null`: not said yet). */
+export interface CheckboxField extends FieldBase {
+  kind: "checkbox";
+  value: boolean | null;
+}
+
+export interface KeyValueField extends FieldBase {
+  kind: "keyvalue";
+  value: KeyValueRows;
+}
+
+/** One human-written field of the card. */
+export type CardField = TextField | NumberField | CheckboxField | KeyValueField;
 
 export interface CardSection {
   key: string;
@@ -32,10 +63,10 @@ export interface SaveStatus {
   conflict: boolean;
 }
 
-/** What the browser writes: one field's new text; Python applies, checks and saves it. */
+/** What the browser writes: one field's new value; Python checks, applies and saves it. */
 export interface FieldEdit {
   path: string;
-  value: string;
+  value: FieldValue;
 }
 
 export interface CardEditorModel {
