@@ -41,10 +41,11 @@ from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 import fairness_widgets as fw
+from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES, selection_rate
 from fairness_widgets.compute.hull_search import Hulls, hull_search
 from fairness_widgets.compute.objectives import make_objective
 from fairness_widgets.compute.operating_points import operating_points
-from fairness_widgets.compute.tradeoff import CONSTRAINT_RATES, Tradeoff, selection_rate
+from fairness_widgets.compute.tradeoff import Tradeoff
 from fairness_widgets.compute.window_search import window_search
 
 HERE = Path(__file__).resolve().parent

@@ -9,6 +9,7 @@ import pytest
 from fairlearn.postprocessing import ThresholdOptimizer
 
 import fairness_widgets as fw
+from fairness_widgets.compute import compiled
 from fairness_widgets.compute.expected_counts import expected_counts, objective_and_disparity
 from fairness_widgets.compute.operating_points import GroupCurve, group_curves
 from tests.reference_setup import NUMERIC as MODEL_NUMERIC
@@ -28,6 +29,17 @@ def _rate(constraint: str, curve: GroupCurve, k: int) -> float:
     return curve.tp[k] / predicted if predicted else np.nan
 
 
+@pytest.fixture(params=["numpy", "compiled"])
+def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test on the numpy path and on the compiled kernels (forced even for tiny
+    inputs; numba comes with the test extra)."""
+    monkeypatch.setattr(compiled, "ENABLED", request.param == "compiled")
+    monkeypatch.setattr(compiled, "MIN_POINTS", 0)
+    if request.param == "compiled":
+        assert compiled.AVAILABLE, "numba is missing: install the test extra (it includes [fast])"
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
 def small() -> fw.Audit:
     rng = np.random.default_rng(1)
@@ -39,7 +51,9 @@ def small() -> fw.Audit:
 
 
 @pytest.mark.parametrize("constraint", ["demographic_parity", "equal_opportunity", "predictive_parity"])
-def test_frontier_matches_brute_force_over_all_threshold_pairs(small: fw.Audit, constraint: str) -> None:
+def test_frontier_matches_brute_force_over_all_threshold_pairs(
+    small: fw.Audit, constraint: str, path: str
+) -> None:
     first, second = group_curves(small.views[0], small.cells)
     n = first.size + second.size
     found = []
@@ -63,7 +77,7 @@ def test_frontier_matches_brute_force_over_all_threshold_pairs(small: fw.Audit, 
 
 
 @pytest.mark.parametrize("constraint", ["demographic_parity", "equal_opportunity", "equalized_odds"])
-def test_randomised_thresholds_are_never_worse(small: fw.Audit, constraint: str) -> None:
+def test_randomised_thresholds_are_never_worse(small: fw.Audit, constraint: str, path: str) -> None:
     points = small.tradeoff(constraint, epsilons=EPSILONS).points
     randomised = points[points["kind"] == "randomised thresholds"].set_index("epsilon")["objective"]
     assert len(randomised) == len(EPSILONS)
@@ -204,7 +218,9 @@ def test_parallel_hull_pruning_matches_a_monotone_chain() -> None:
 
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("resolution", [None, 1e-4])
-def test_many_tiny_groups_give_a_frontier_for_every_constraint(seed: int, resolution: float | None) -> None:
+def test_many_tiny_groups_give_a_frontier_for_every_constraint(
+    seed: int, resolution: float | None, path: str
+) -> None:
     """40 groups of a few dozen people: rates jump in big steps, exactly equal precision is
     out of reach, and some groups have one or two positives. Every constraint still gives
     a frontier; an allowed disparity no thresholds can meet gets no point, not an error."""

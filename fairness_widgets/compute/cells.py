@@ -28,6 +28,9 @@ EDGE_TOLERANCE = 1e-9
 class Cells:
     """Counts of rows per distinct (sensitive values, y_true, y_pred, score level).
 
+    The in-memory builder returns the cells in ascending score order (trade-offs read them
+    in one pass); cells from a dataframe engine may come in any order.
+
     Attributes
     ----------
     names : tuple of str

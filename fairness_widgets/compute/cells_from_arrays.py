@@ -33,9 +33,17 @@ def score_levels(
 
 def cells_from_inputs(inputs: ClassifierInputs, resolution: float | None) -> Cells:
     """Count rows per (group of every sensitive column, y_true, y_pred, score level)."""
-    # Mixed-radix key over the sensitive columns, then label, prediction and score level,
-    # built in place: one int64 array is the only row-sized allocation.
-    key = np.zeros(len(inputs.y_true), dtype=np.int64)
+    # Mixed-radix key: score level (most significant, so the cells come out in score
+    # order and trade-offs need no sort), the sensitive columns, then label and
+    # prediction, built in place: one int64 array is the only row-sized allocation.
+    n_levels = 1
+    level_scores: NDArray[np.float64] | None = None
+    if inputs.score is not None:
+        level_index, level_scores = score_levels(inputs.score, resolution)
+        n_levels = len(level_scores)
+        key = level_index.astype(np.int64, copy=False)
+    else:
+        key = np.zeros(len(inputs.y_true), dtype=np.int64)
     for attribute in inputs.attributes:
         key *= attribute.n_groups
         key += attribute.codes
@@ -43,13 +51,6 @@ def cells_from_inputs(inputs: ClassifierInputs, resolution: float | None) -> Cel
     key += inputs.y_true
     key += inputs.y_true
     key += inputs.y_pred
-    n_levels = 1
-    level_scores: NDArray[np.float64] | None = None
-    if inputs.score is not None:
-        level_index, level_scores = score_levels(inputs.score, resolution)
-        n_levels = len(level_scores)
-        key *= n_levels
-        key += level_index
     n_groups = int(np.prod([a.n_groups for a in inputs.attributes], dtype=np.float64))
     n_keys = n_groups * 4 * n_levels
 
@@ -66,18 +67,14 @@ def cells_from_inputs(inputs: ClassifierInputs, resolution: float | None) -> Cel
             None if inputs.score is None else np.bincount(inverse, inputs.score, len(used)).astype(np.float64)
         )
 
-    rest = used.astype(np.int64)
-    score = None
-    if level_scores is not None:
-        rest, level = np.divmod(rest, n_levels)
-        score = level_scores[level]
-    if score is not None and resolution is None:
-        # One score per cell: its sum is exact, whatever order an engine adds in.
-        score_sum = score * count
-    rest, cell = np.divmod(rest, 4)
+    rest, cell = np.divmod(used.astype(np.int64), 4)
     codes = np.empty((len(used), len(inputs.attributes)), dtype=np.intp)
     for column in range(len(inputs.attributes) - 1, -1, -1):
         rest, codes[:, column] = np.divmod(rest, inputs.attributes[column].n_groups)
+    score = None if level_scores is None else level_scores[rest]
+    if score is not None and resolution is None:
+        # One score per cell: its sum is exact, whatever order an engine adds in.
+        score_sum = score * count
     levels = []
     for column, attribute in enumerate(inputs.attributes):
         kept, codes[:, column] = drop_empty_levels(attribute.name, attribute.levels, codes[:, column])

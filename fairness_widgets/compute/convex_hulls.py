@@ -9,6 +9,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from fairness_widgets.compute.compiled import worth_compiling
+from fairness_widgets.compute.convex_hulls_kernel import monotone_upper_hulls
+
 
 def upper_hull(x: NDArray[np.float64], v: NDArray[np.float64]) -> NDArray[np.intp]:
     """Indices of the upper concave hull of points (x, v), by increasing x."""
@@ -35,8 +38,16 @@ def upper_hulls(
     as flat indices by increasing x; points with an undefined x are left out.
 
     Vectorised over all segments: a point under the chord of its two neighbours is not on
-    the hull, so every such point is dropped at once, and again, until none is left.
+    the hull, so every such point is dropped at once, and again, until none is left. Large
+    inputs already in order of x within each segment take the compiled monotone chain
+    (when numba is installed).
     """
+    if worth_compiling(len(x)):
+        ordered, corners, ends = monotone_upper_hulls(
+            np.ascontiguousarray(x, dtype=np.float64), np.ascontiguousarray(v, dtype=np.float64), offsets
+        )
+        if ordered:
+            return [corners[ends[g] : ends[g + 1]] for g in range(len(offsets) - 1)]
     group = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
     keep = np.flatnonzero(np.isfinite(x))
     order = keep

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from fairness_widgets.compute.constraint_rates import disparity
 from fairness_widgets.compute.objectives import make_objective
-from fairness_widgets.compute.tradeoff import disparity
 
 #: Columns of :func:`expected_counts`, one row per group.
 COUNT_COLUMNS = ("group", "size", "positives", "negatives", "tp", "fp", "fn", "tn")

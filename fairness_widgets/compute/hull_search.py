@@ -48,6 +48,7 @@ class Hulls:
         self.key = self.x + np.repeat(self.band, lengths)
         peaks = [a + int(np.argmax(self.v[a : b + 1])) for a, b in zip(self.start, self.last, strict=True)]
         self.peak = self.x[peaks]
+        self._best_starts: dict[bytes, tuple[NDArray[np.intp], NDArray[np.float64]]] = {}
 
     def segment(self, target: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
         """For targets (groups x anything), the hull segment [j, j + 1] holding each, and
@@ -98,7 +99,11 @@ class Hulls:
 
     def best_starts(self, epsilons: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
         """Per eps, the index into :meth:`candidates` of the best window start, and the
-        candidates: the summed hull value is concave in the start, so binary search."""
+        candidates: the summed hull value is concave in the start, so binary search.
+        Remembered per ``epsilons`` (the window search and the randomised search ask both)."""
+        known = self._best_starts.get(epsilons.tobytes())
+        if known is not None:
+            return known
         candidates = self.candidates(epsilons)
         lo = np.zeros(len(epsilons), dtype=np.intp)
         hi = np.full(len(epsilons), candidates.shape[1] - 1, dtype=np.intp)
@@ -110,6 +115,7 @@ class Hulls:
             falling = total[:, 1] <= total[:, 0]
             hi = np.where(falling, mid, hi)
             lo = np.where(falling, lo, mid + 1)
+        self._best_starts[epsilons.tobytes()] = (lo, candidates)
         return lo, candidates
 
     def starts_reaching(

@@ -17,7 +17,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fairness_widgets.compute.cells import Cells
+from fairness_widgets.compute.compiled import worth_compiling
 from fairness_widgets.compute.groups import Attribute
+from fairness_widgets.compute.operating_points_kernel import compiled_operating_points
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ class OperatingPoints:
     thresholds, tp, fp : ndarray
         As in :class:`GroupCurve`, all groups one after the other.
     overall_thresholds, overall_tp, overall_fp : ndarray
-        The same for everyone pooled (one threshold for all groups).
+        The same for everyone pooled (one threshold for all groups): all the pooled
+        points, or when built for an objective only the leading point and the best one.
     """
 
     groups: tuple[str, ...]
@@ -109,13 +112,23 @@ def _small_int(codes: NDArray[np.integer], n_groups: int) -> NDArray[np.integer]
     return codes.astype(np.int16) if n_groups < 2**15 else codes
 
 
-def operating_points(view: Attribute, cells: Cells) -> OperatingPoints:
-    """The operating points of each group of ``view`` (needs scores): one sort of the cells."""
+def operating_points(
+    view: Attribute, cells: Cells, weights: tuple[float, float] | None = None
+) -> OperatingPoints:
+    """The operating points of each group of ``view`` (needs scores).
+
+    With ``weights`` (of true and false positives in an objective), the pooled points are
+    cut to the leading one and the best for ``weights[0] * tp - weights[1] * fp``, and
+    large inputs go through the compiled pass (when numba is installed); otherwise one
+    sort of the cells.
+    """
     if cells.score is None:
         raise ValueError(
             "Trade-offs need scores to move thresholds; this audit was given hard predictions. "
             "Build it with y_score= (e.g. model.predict_proba(X)[:, 1])."
         )
+    if weights is not None and worth_compiling(len(cells.count)):
+        return OperatingPoints(tuple(view.levels), *compiled_operating_points(view, cells, *weights))
     descending = np.argsort(-cells.score)
     all_positives = cells.count * cells.y_true
     all_negatives = cells.count - all_positives
@@ -128,15 +141,21 @@ def operating_points(view: Attribute, cells: Cells) -> OperatingPoints:
     points = _cumulate(
         cells.score[order], all_positives[order], all_negatives[order], view.codes[order], view.n_groups
     )
+    pooled = slice(None)
+    if weights is not None:  # the leading point and the first best (as the compiled pass)
+        value = weights[0] * overall[2] - weights[1] * overall[3]
+        best = int(np.argmax(value))
+        pooled = slice(0, 2) if best else slice(0, 1)
+        overall = (overall[0], overall[1][[0, best]], overall[2][[0, best]], overall[3][[0, best]])
     return OperatingPoints(
         groups=tuple(view.levels),
         offsets=points[0],
         thresholds=points[1],
         tp=points[2],
         fp=points[3],
-        overall_thresholds=overall[1],
-        overall_tp=overall[2],
-        overall_fp=overall[3],
+        overall_thresholds=overall[1][pooled],
+        overall_tp=overall[2][pooled],
+        overall_fp=overall[3][pooled],
     )
 
 

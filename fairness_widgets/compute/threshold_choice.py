@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from fairness_widgets.compute.constraint_rates import disparity
 from fairness_widgets.compute.metrics import safe_divide
 from fairness_widgets.compute.objectives import Objective
 from fairness_widgets.compute.operating_points import OperatingPoints
 from fairness_widgets.compute.postprocessor import GroupThresholds
-from fairness_widgets.compute.tradeoff import disparity
 
 #: A group's choice: (flat point index, probability) pairs.
 Choice = Sequence[tuple[int, float]]

@@ -7,7 +7,7 @@ reference points: one threshold for everyone, and each group's own best threshol
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,59 +15,14 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from fairness_widgets.compute.cells import EDGE_TOLERANCE, Cells
+from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES, RANDOMISABLE
 from fairness_widgets.compute.groups import Attribute
 from fairness_widgets.compute.hull_search import Hulls, Mixture, equalized_odds_search, hull_search
-from fairness_widgets.compute.metrics import safe_divide
 from fairness_widgets.compute.objectives import Objective, make_objective
 from fairness_widgets.compute.operating_points import OperatingPoints, operating_points
+from fairness_widgets.compute.point_values import point_values
 from fairness_widgets.compute.postprocessor import GroupThresholds
 from fairness_widgets.compute.window_search import window_search
-
-Counts = NDArray[np.float64] | NDArray[np.int64]
-#: A rate from (tp, fp, actual positives, actual negatives), elementwise.
-RateFunction = Callable[[Counts, Counts, Counts, Counts], NDArray[np.float64]]
-
-
-def selection_rate(tp: Counts, fp: Counts, positives: Counts, negatives: Counts) -> NDArray[np.float64]:
-    return safe_divide(np.asarray(tp + fp, dtype=np.float64), np.asarray(positives + negatives, np.float64))
-
-
-def true_positive_rate(tp: Counts, fp: Counts, positives: Counts, negatives: Counts) -> NDArray[np.float64]:
-    return safe_divide(np.asarray(tp, dtype=np.float64), np.asarray(positives, dtype=np.float64))
-
-
-def false_positive_rate(tp: Counts, fp: Counts, positives: Counts, negatives: Counts) -> NDArray[np.float64]:
-    return safe_divide(np.asarray(fp, dtype=np.float64), np.asarray(negatives, dtype=np.float64))
-
-
-def precision(tp: Counts, fp: Counts, positives: Counts, negatives: Counts) -> NDArray[np.float64]:
-    return safe_divide(np.asarray(tp, dtype=np.float64), np.asarray(tp + fp, dtype=np.float64))
-
-
-#: The rates each constraint equalises, by name.
-CONSTRAINT_RATES: dict[str, dict[str, RateFunction]] = {
-    "demographic_parity": {"selection_rate": selection_rate},
-    "equal_opportunity": {"true_positive_rate": true_positive_rate},
-    "predictive_parity": {"precision": precision},
-    "equalized_odds": {"true_positive_rate": true_positive_rate, "false_positive_rate": false_positive_rate},
-}
-
-
-def disparity(constraint: str, tp: Counts, fp: Counts, positives: Counts, negatives: Counts) -> float:
-    """Largest gap between groups (max - min, groups where a rate is undefined left out)
-    over the rates ``constraint`` equalises, from each group's (expected) counts."""
-    if constraint not in CONSTRAINT_RATES:
-        raise ValueError(f"constraint must be one of {', '.join(CONSTRAINT_RATES)}; got {constraint!r}.")
-    gaps = []
-    for rate in CONSTRAINT_RATES[constraint].values():
-        values = rate(tp, fp, positives, negatives)
-        defined = values[np.isfinite(values)]
-        gaps.append(float(defined.max() - defined.min()) if len(defined) else float("nan"))
-    return max(gaps)
-
-
-#: Constraints whose rate is linear in a mixture of thresholds (randomising helps).
-RANDOMISABLE = ("demographic_parity", "equal_opportunity", "equalized_odds")
 
 
 @dataclass(frozen=True)
@@ -197,32 +152,17 @@ def tradeoff(
     """See :meth:`fairness_widgets.Audit.tradeoff`."""
     if constraint not in CONSTRAINT_RATES:
         raise ValueError(f"constraint must be one of {', '.join(CONSTRAINT_RATES)}; got {constraint!r}.")
-    points = operating_points(view, cells)
+    total_positives = int(np.dot(cells.count, cells.y_true))
     goal = make_objective(
-        objective, points.positives.sum(), points.negatives.sum(), fp_cost=fp_cost, fn_cost=fn_cost
+        objective, total_positives, cells.n_rows - total_positives, fp_cost=fp_cost, fn_cost=fn_cost
     )
-    value = goal.of_counts(points.tp, points.fp)
-    lengths = np.diff(points.offsets)
-    positives = np.repeat(points.positives, lengths)
-    negatives = np.repeat(points.negatives, lengths)
-    rates = {
-        name: rate(points.tp, points.fp, positives, negatives)
-        for name, rate in CONSTRAINT_RATES[constraint].items()
-    }
-    for name, rate in rates.items():
-        defined = np.add.reduceat(np.isfinite(rate), points.offsets[:-1])
-        if not defined.all():
-            group = points.groups[int(np.argmin(defined))]
-            raise ValueError(f"Group {group!r} has no defined {name}; it cannot take part in {constraint}.")
-
+    points = operating_points(view, cells, (goal.tp_weight, goal.fp_weight))
+    values = point_values(points, goal, constraint)
+    value, rates = values.value, values.rates
     entries: list[Entry] = []
     one = np.ones(1)
     first_rate = next(iter(rates.values()))
-    usable = np.where(np.isfinite(first_rate), value, -np.inf)
-    best_each = [
-        int(points.offsets[g] + np.argmax(usable[points.offsets[g] : points.offsets[g + 1]]))
-        for g in range(points.n_groups)
-    ]
+    best_each = [int(k) for k in values.best_each]
     entries.append(("unconstrained", np.nan, [(np.array([k]), one) for k in best_each]))
     single = _single_threshold(points, goal)
     entries.append(("single threshold", np.nan, [(np.array([k]), one) for k in single]))
@@ -230,9 +170,11 @@ def tradeoff(
     grid = np.linspace(0.0, widest, 21) if epsilons is None else np.asarray(epsilons, dtype=np.float64)
     if (grid < 0).any() or not np.isfinite(grid).all():
         raise ValueError("epsilons must be finite and non-negative.")
-    hulls = Hulls(first_rate, value, points.offsets) if constraint != "equalized_odds" else None
+    # Predictive parity has no randomised choice; its window search builds its own hulls.
+    one_rate_randomisable = constraint in ("demographic_parity", "equal_opportunity")
+    hulls = Hulls(first_rate, value, points.offsets) if one_rate_randomisable else None
     if constraint != "equalized_odds":
-        for choice in window_search(first_rate, value, points.offsets, grid, hulls):
+        for choice in window_search(first_rate, value, points.offsets, grid, hulls, ordered=values.ordered):
             entries.append(("thresholds", choice.epsilon, [(np.array([k]), one) for k in choice.points]))
     mixtures: list[Mixture] = []
     if constraint == "equalized_odds":
@@ -262,8 +204,10 @@ def _single_threshold(points: OperatingPoints, goal: Objective) -> NDArray[np.in
     point (flat index) at it."""
     overall = goal.of_counts(points.overall_tp, points.overall_fp)
     threshold = points.overall_thresholds[int(np.argmax(overall))]
-    # A group's point at this threshold: its leading point plus its levels >= threshold.
-    above = (points.thresholds >= threshold) & np.isfinite(points.thresholds)
-    levels = np.add.reduceat(above, points.offsets[:-1])
-    chosen: NDArray[np.intp] = points.offsets[:-1] + levels
+    # A group's point at this threshold: its leading point plus its levels >= threshold
+    # (levels are in descending order after the leading point).
+    chosen = np.empty(points.n_groups, dtype=np.intp)
+    for g in range(points.n_groups):
+        levels = points.thresholds[points.offsets[g] + 1 : points.offsets[g + 1]]
+        chosen[g] = points.offsets[g] + np.searchsorted(-levels, -threshold, side="right")
     return chosen

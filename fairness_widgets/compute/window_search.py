@@ -17,8 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from fairness_widgets.compute.compiled import worth_compiling
 from fairness_widgets.compute.hull_search import Hulls
 from fairness_widgets.compute.range_max import RangeMax
+from fairness_widgets.compute.window_search_compiled import compiled_windows
 
 #: Rates closer than this count as equal (float noise in tp / n).
 RATE_TOLERANCE = 1e-12
@@ -179,12 +181,24 @@ def window_search(
     offsets: NDArray[np.intp],
     epsilons: NDArray[np.float64],
     hulls: Hulls | None = None,
+    *,
+    ordered: bool = False,
 ) -> list[WindowChoice]:
     """For each eps, the points (one per group; flat indices) maximising the summed value
     with all chosen rates within eps of each other. NaN rates (undefined) are never chosen.
     An eps no choice can meet (e.g. exactly equal precision) gets no choice.
-    ``hulls`` (of the same points) may be passed if already built.
+    ``hulls`` (of the same points) may be passed if already built; ``ordered`` says the
+    rates are defined and in order within each group. Large inputs take the compiled
+    search (numba installed).
     """
+    epsilons = np.asarray(epsilons, dtype=np.float64)
+    if worth_compiling(len(rate)):
+        _, _, picks = compiled_windows(rate, value, offsets, epsilons, hulls, ordered=ordered)
+        return [
+            WindowChoice(float(epsilon), float(value[chosen].sum()), chosen, rate[chosen])
+            for epsilon, chosen in zip(epsilons, picks, strict=True)
+            if chosen is not None
+        ]
     points = _SortedPoints(rate, value, offsets)
     finite = value[np.isfinite(value)]
     tolerance = 1e-12 * max(1.0, float(np.abs(finite).max()) if len(finite) else 1.0) * points.n_groups

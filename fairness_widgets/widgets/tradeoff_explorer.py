@@ -12,6 +12,7 @@ import pandas as pd
 import traitlets
 
 from fairness_widgets.compute.audit import Audit
+from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES
 from fairness_widgets.compute.postprocessor import GroupThresholds
 from fairness_widgets.compute.threshold_choice import (
     Choice,
@@ -20,7 +21,7 @@ from fairness_widgets.compute.threshold_choice import (
     objective_and_disparity,
     slider_points,
 )
-from fairness_widgets.compute.tradeoff import CONSTRAINT_RATES, Tradeoff
+from fairness_widgets.compute.tradeoff import Tradeoff
 from fairness_widgets.widgets._static import bundle, with_static
 from fairness_widgets.widgets.tradeoff_fallback import tradeoff_html, tradeoff_png
 

@@ -1,0 +1,74 @@
+"""The objective value and the constraint rates of every operating point.
+
+Large inputs take one compiled pass (numba installed); otherwise numpy, same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fairness_widgets.compute.compiled import worth_compiling
+from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES, RATE_KINDS
+from fairness_widgets.compute.objectives import Objective
+from fairness_widgets.compute.operating_points import OperatingPoints
+from fairness_widgets.compute.point_values_kernel import best_and_order, point_rate, point_value
+
+
+@dataclass(frozen=True)
+class PointValues:
+    """Per flat operating point: ``value`` (the objective's contribution of its counts)
+    and each rate ``constraint`` equalises (NaN where undefined); per group,
+    ``best_each``: its point with the largest value whose first rate is defined.
+    ``ordered``: the first rate is defined everywhere and never falls within a group (so
+    the points are already in order of it)."""
+
+    value: NDArray[np.float64]
+    rates: dict[str, NDArray[np.float64]]
+    best_each: NDArray[np.intp]
+    ordered: bool
+
+
+def point_values(points: OperatingPoints, goal: Objective, constraint: str) -> PointValues:
+    """Values and rates of ``points``; refuses a group with no defined rate (it cannot take
+    part in ``constraint``)."""
+    names = list(CONSTRAINT_RATES[constraint])
+    if worth_compiling(len(points.tp)):
+        value = point_value(points.tp, points.fp, float(goal.tp_weight), float(goal.fp_weight))
+        rates, counts = {}, []
+        for name in names:
+            rates[name], defined_here = point_rate(points.tp, points.fp, points.offsets, RATE_KINDS[name])
+            counts.append(defined_here)
+        defined = np.stack(counts)
+        best_each, ordered = best_and_order(rates[names[0]], value, points.offsets)
+    else:
+        value = goal.of_counts(points.tp, points.fp)
+        lengths = np.diff(points.offsets)
+        positives = np.repeat(points.positives, lengths)
+        negatives = np.repeat(points.negatives, lengths)
+        rates = {
+            name: CONSTRAINT_RATES[constraint][name](points.tp, points.fp, positives, negatives)
+            for name in names
+        }
+        defined = np.stack(
+            [np.add.reduceat(np.isfinite(rate), points.offsets[:-1]) for rate in rates.values()]
+        )
+        usable = np.where(np.isfinite(rates[names[0]]), value, -np.inf)
+        best_each = np.array(
+            [
+                points.offsets[g] + np.argmax(usable[points.offsets[g] : points.offsets[g + 1]])
+                for g in range(points.n_groups)
+            ],
+            dtype=np.intp,
+        )
+        first = rates[names[0]]
+        same_group = np.ones(len(first) - 1, dtype=bool)
+        same_group[points.offsets[1:-1] - 1] = False
+        ordered = bool(np.isfinite(first).all() and (np.diff(first)[same_group] >= 0).all())
+    for name, counts in zip(names, defined, strict=True):
+        if not counts.all():
+            group = points.groups[int(np.argmin(counts))]
+            raise ValueError(f"Group {group!r} has no defined {name}; it cannot take part in {constraint}.")
+    return PointValues(value, rates, best_each, bool(ordered))

@@ -1,0 +1,158 @@
+"""The compiled path of :func:`fairness_widgets.compute.window_search.window_search`:
+same search (seeds from the randomised optimum, hull bounds on where a better window can
+start, branch and bound), with the loops in :mod:`window_search_kernel`."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fairness_widgets.compute.hull_search import Hulls
+from fairness_widgets.compute.window_search_kernel import (
+    block_tables,
+    branch_and_bound,
+    sorted_and_defined,
+    window_picks,
+    window_totals,
+)
+
+#: Rates closer than this count as equal (float noise in tp / n).
+RATE_TOLERANCE = 1e-12
+
+
+class SortedPoints:
+    """Each group's defined points by rate (the flat arrays themselves when they already
+    are), with the range-max tables over their values."""
+
+    def __init__(
+        self,
+        rate: NDArray[np.float64],
+        value: NDArray[np.float64],
+        offsets: NDArray[np.intp],
+        *,
+        ordered: bool = False,
+    ) -> None:
+        n_groups = len(offsets) - 1
+        self.flat: NDArray[np.intp] | None = None
+        if ordered or sorted_and_defined(rate, offsets):
+            self.rate, self.value, self.offsets = rate, value, offsets
+        else:
+            defined = np.flatnonzero(np.isfinite(rate))
+            group = np.repeat(np.arange(n_groups), np.diff(offsets))[defined]
+            # Rates lie in [0, 1]: one sort by 2 * group + rate orders groups and rates.
+            order = defined[np.argsort(rate[defined] + 2.0 * group)]
+            self.flat = order
+            self.rate, self.value = rate[order], value[order]
+            self.offsets = np.zeros(n_groups + 1, dtype=np.intp)
+            np.cumsum(np.bincount(group, minlength=n_groups), out=self.offsets[1:])
+        counts = np.diff(self.offsets)
+        if (counts == 0).any():
+            raise ValueError("Every group needs at least one operating point with a defined rate.")
+        self.lowest = self.rate[self.offsets[:-1]]
+        self.highest = self.rate[self.offsets[1:] - 1]
+        self.best, self.where = block_tables(self.value)
+        # Each group's best point of all (an index into the sorted points).
+        self.peak = window_picks(
+            self.rate, self.value, self.offsets, self.best, self.where, -np.inf, np.inf, 0.0
+        )
+
+    def flat_index(self, positions: NDArray[np.intp]) -> NDArray[np.intp]:
+        return positions if self.flat is None else self.flat[positions]
+
+    def totals(self, lows: NDArray[np.float64], highs: NDArray[np.float64]) -> NDArray[np.float64]:
+        return window_totals(
+            self.rate,
+            self.value,
+            self.offsets,
+            self.best,
+            self.where,
+            self.peak,
+            np.ascontiguousarray(lows, dtype=np.float64),
+            np.ascontiguousarray(highs, dtype=np.float64),
+            RATE_TOLERANCE,
+        )
+
+    def picks(self, low: float, high: float) -> NDArray[np.intp]:
+        positions = window_picks(
+            self.rate, self.value, self.offsets, self.best, self.where, low, high, RATE_TOLERANCE
+        )
+        return self.flat_index(positions)
+
+    def common_rates(self) -> NDArray[np.float64]:
+        """The rates (within ``RATE_TOLERANCE``) that every group can reach exactly."""
+        groups = [self.rate[a:b] for a, b in zip(self.offsets[:-1], self.offsets[1:], strict=True)]
+        common = np.unique(min(groups, key=len))
+        for rate in groups:
+            near = np.searchsorted(rate, common - RATE_TOLERANCE, side="left")
+            inside = near < len(rate)
+            common = common[inside]
+            common = common[rate[near[inside]] <= common + RATE_TOLERANCE]
+        return common
+
+
+def compiled_windows(
+    rate: NDArray[np.float64],
+    value: NDArray[np.float64],
+    offsets: NDArray[np.intp],
+    epsilons: NDArray[np.float64],
+    hulls: Hulls | None,
+    *,
+    ordered: bool = False,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], list[NDArray[np.intp] | None]]:
+    """Per eps: the best window's value, its width and each group's pick (flat indices;
+    None where no choice meets the eps). ``ordered``: the rates are known to be defined
+    and in order within each group."""
+    points = SortedPoints(rate, value, offsets, ordered=ordered)
+    n_groups = len(offsets) - 1
+    finite = value[np.isfinite(value)]
+    tolerance = 1e-12 * max(1.0, float(np.abs(finite).max()) if len(finite) else 1.0) * n_groups
+    best = np.full(len(epsilons), -np.inf)
+    low = np.full(len(epsilons), np.nan)
+    high = np.full(len(epsilons), np.nan)
+    zero = epsilons <= RATE_TOLERANCE
+    common = points.common_rates() if zero.any() else np.zeros(0)
+    if len(common):
+        found = points.totals(common, common)
+        at = int(np.argmax(found))
+        best[zero], low[zero], high[zero] = found[at], common[at], common[at]
+    widest_gap = float(points.lowest.max() - points.highest.min())
+    feasible = np.flatnonzero(~zero & (epsilons >= widest_gap - RATE_TOLERANCE))
+    if len(feasible):
+        if hulls is None or points.flat is not None:
+            hulls = Hulls(points.rate, points.value, points.offsets)
+        eps = epsilons[feasible]
+        start_low = float(points.lowest.max()) - eps
+        start_high = float(points.highest.min())
+        # First choices: the best randomised window's start and a few to its left.
+        index, candidates = hulls.best_starts(eps)
+        randomised = candidates[np.arange(len(eps)), index]
+        seeds = randomised[:, None] + np.linspace(-1.0, 0.0, 5) * eps[:, None]
+        seeds = np.clip(seeds, start_low[:, None], start_high)
+        found = points.totals(seeds.ravel(), (seeds + eps[:, None]).ravel()).reshape(seeds.shape)
+        seed_best = found.max(axis=1)
+        seed_low = seeds[np.arange(len(eps)), found.argmax(axis=1)]
+        # No better window starts where the summed hull (a bound) is below the seed.
+        reach_low, reach_high = hulls.starts_reaching(eps, seed_best - tolerance)
+        a = np.maximum(start_low, reach_low)
+        b = np.maximum(np.minimum(start_high, reach_high), a)
+        for k, e in enumerate(feasible):
+            best[e], low[e], high[e] = branch_and_bound(
+                points.rate,
+                points.value,
+                points.offsets,
+                points.best,
+                points.where,
+                points.peak,
+                float(eps[k]),
+                float(a[k]),
+                float(b[k]),
+                float(seed_best[k]),
+                float(seed_low[k]),
+                RATE_TOLERANCE,
+                tolerance,
+            )
+    picks: list[NDArray[np.intp] | None] = [
+        None if not np.isfinite(best[k]) else points.picks(float(low[k]), float(high[k]))
+        for k in range(len(epsilons))
+    ]
+    return best, high - low, picks

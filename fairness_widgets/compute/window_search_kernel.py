@@ -1,0 +1,241 @@
+"""Compiled best-window search: the branch and bound of
+:mod:`fairness_widgets.compute.window_search`, one allowed disparity at a time.
+
+Points are each group's defined points sorted by rate (``offsets`` marks the groups).
+The largest value in an index range comes from a block range-max table: whole blocks of
+``BLOCK`` points from a sparse table over block maxima, the ends scanned. Ties go to the
+lowest index, as ``np.argmax`` does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fairness_widgets.compute.compiled import kernel
+
+#: Points per block of the range-max table (a power of two).
+BLOCK = 32
+_SHIFT = 5
+#: Each interval of window starts still open is split into this many.
+SPLIT = 4
+
+
+@kernel
+def sorted_and_defined(rate: NDArray[np.float64], offsets: NDArray[np.intp]) -> bool:
+    """Are all rates defined and non-decreasing within each group?"""
+    for g in range(len(offsets) - 1):
+        for i in range(offsets[g], offsets[g + 1]):
+            if not np.isfinite(rate[i]):
+                return False
+            if i > offsets[g] and rate[i] < rate[i - 1]:
+                return False
+    return True
+
+
+@kernel
+def block_tables(value: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """Sparse tables over block maxima: ``[j, b]`` is the largest value (and its first
+    index) in blocks ``b .. b + 2**j - 1``."""
+    n = len(value)
+    n_blocks = max((n + BLOCK - 1) >> _SHIFT, 1)
+    levels = 1
+    while (1 << levels) <= n_blocks:
+        levels += 1
+    best = np.full((levels, n_blocks), -np.inf)
+    where = np.zeros((levels, n_blocks), dtype=np.intp)
+    for b in range(n_blocks):
+        start = b << _SHIFT
+        where[0, b] = start
+        top = -np.inf
+        for i in range(start, min(start + BLOCK, n)):
+            if value[i] > top:
+                top = value[i]
+                where[0, b] = i
+        best[0, b] = top
+    for j in range(1, levels):
+        half = 1 << (j - 1)
+        for b in range(n_blocks - (1 << j) + 1):
+            if best[j - 1, b] >= best[j - 1, b + half]:
+                best[j, b], where[j, b] = best[j - 1, b], where[j - 1, b]
+            else:
+                best[j, b], where[j, b] = best[j - 1, b + half], where[j - 1, b + half]
+    return best, where
+
+
+@kernel
+def _range_argmax(
+    value: NDArray[np.float64], best: NDArray[np.float64], where: NDArray[np.intp], lo: int, hi: int
+) -> int:
+    """First index of the largest value in ``value[lo : hi + 1]`` (needs lo <= hi)."""
+    first_block = lo >> _SHIFT
+    last_block = hi >> _SHIFT
+    found = lo
+    if last_block - first_block < 2:
+        for i in range(lo + 1, hi + 1):
+            if value[i] > value[found]:
+                found = i
+        return found
+    for i in range(lo + 1, (first_block + 1) << _SHIFT):
+        if value[i] > value[found]:
+            found = i
+    inner_lo = first_block + 1
+    inner_hi = last_block - 1
+    width = inner_hi - inner_lo + 1
+    j = 0
+    while (2 << j) <= width:
+        j += 1
+    left, right = inner_lo, inner_hi - (1 << j) + 1
+    middle = where[j, left] if best[j, left] >= best[j, right] else where[j, right]
+    if value[middle] > value[found]:
+        found = middle
+    for i in range(last_block << _SHIFT, hi + 1):
+        if value[i] > value[found]:
+            found = i
+    return found
+
+
+@kernel
+def _first_at(rate: NDArray[np.float64], start: int, end: int, target: float) -> int:
+    """First index in ``[start, end)`` with rate >= target (end if none)."""
+    lo, hi = start, end
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if rate[mid] < target:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@kernel
+def _total(
+    rate: NDArray[np.float64],
+    value: NDArray[np.float64],
+    offsets: NDArray[np.intp],
+    best: NDArray[np.float64],
+    where: NDArray[np.intp],
+    peak: NDArray[np.intp],
+    low: float,
+    high: float,
+    tolerance: float,
+) -> float:
+    """Sum over groups of the best value with rate in [low, high] (within tolerance);
+    -inf if some group has no point there. A group whose best point overall (``peak``)
+    is in the window needs no search."""
+    total = 0.0
+    low_edge = low - tolerance
+    high_edge = high + tolerance
+    for g in range(len(offsets) - 1):
+        top = peak[g]
+        if low_edge <= rate[top] <= high_edge:
+            total += value[top]
+            continue
+        lo = _first_at(rate, offsets[g], offsets[g + 1], low_edge)
+        hi = _first_at(rate, lo, offsets[g + 1], np.nextafter(high_edge, np.inf)) - 1
+        if lo > hi:
+            return -np.inf
+        total += value[_range_argmax(value, best, where, lo, hi)]
+    return total
+
+
+@kernel
+def window_totals(
+    rate: NDArray[np.float64],
+    value: NDArray[np.float64],
+    offsets: NDArray[np.intp],
+    best: NDArray[np.float64],
+    where: NDArray[np.intp],
+    peak: NDArray[np.intp],
+    lows: NDArray[np.float64],
+    highs: NDArray[np.float64],
+    tolerance: float,
+) -> NDArray[np.float64]:
+    """:func:`_total` of each window ``[lows[k], highs[k]]``."""
+    totals = np.empty(len(lows))
+    for k in range(len(lows)):
+        totals[k] = _total(rate, value, offsets, best, where, peak, lows[k], highs[k], tolerance)
+    return totals
+
+
+@kernel
+def window_picks(
+    rate: NDArray[np.float64],
+    value: NDArray[np.float64],
+    offsets: NDArray[np.intp],
+    best: NDArray[np.float64],
+    where: NDArray[np.intp],
+    low: float,
+    high: float,
+    tolerance: float,
+) -> NDArray[np.intp]:
+    """Each group's best point (index into the sorted points) with rate in [low, high]."""
+    n_groups = len(offsets) - 1
+    picks = np.empty(n_groups, dtype=np.intp)
+    for g in range(n_groups):
+        lo = _first_at(rate, offsets[g], offsets[g + 1], low - tolerance)
+        hi = _first_at(rate, lo, offsets[g + 1], np.nextafter(high + tolerance, np.inf)) - 1
+        picks[g] = _range_argmax(value, best, where, lo, max(hi, lo))
+    return picks
+
+
+@kernel
+def branch_and_bound(
+    rate: NDArray[np.float64],
+    value: NDArray[np.float64],
+    offsets: NDArray[np.intp],
+    best: NDArray[np.float64],
+    where: NDArray[np.intp],
+    peak: NDArray[np.intp],
+    epsilon: float,
+    start_low: float,
+    start_high: float,
+    found: float,
+    found_low: float,
+    tolerance: float,
+    value_tolerance: float,
+) -> tuple[float, float, float]:
+    """The best window of width ``epsilon`` with its start in [start_low, start_high],
+    given one already found (value ``found``, start ``found_low``): (value, low, high).
+
+    For starts in [a, b] no choice beats each group's best in [a, b + eps] (the bound);
+    each group can take its best in [b, a + eps] when b <= a + eps (a choice). Intervals
+    whose bound cannot beat the best choice so far are dropped, the rest split; an
+    interval narrower than ``tolerance`` is a leaf.
+    """
+    out_low, out_high = found_low, found_low + epsilon
+    stack_a = np.empty(64 * SPLIT, dtype=np.float64)
+    stack_b = np.empty(64 * SPLIT, dtype=np.float64)
+    size = 1
+    stack_a[0], stack_b[0] = start_low, max(start_high, start_low)
+    bounds = np.empty(SPLIT)
+    while size > 0:
+        size -= 1
+        a, b = stack_a[size], stack_b[size]
+        step = (b - a) / SPLIT
+        for c in range(SPLIT):
+            sa = a + step * c
+            sb = b if c == SPLIT - 1 else a + step * (c + 1)
+            upper = _total(rate, value, offsets, best, where, peak, sa, sb + epsilon, tolerance)
+            bounds[c] = upper
+            if upper <= found + value_tolerance:
+                continue
+            if sb - sa <= tolerance:  # a leaf: the window [sa, sb + eps] (width noise)
+                found, out_low, out_high = upper, sa, sb + epsilon
+                bounds[c] = -np.inf
+            elif sb <= sa + epsilon:
+                sure = _total(rate, value, offsets, best, where, peak, sb, sa + epsilon, tolerance)
+                if sure > found + value_tolerance:
+                    found, out_low, out_high = sure, sb, sa + epsilon
+        # Push the children still open, the most promising last (searched first).
+        order = np.argsort(bounds)
+        for c in order:
+            if bounds[c] > found + value_tolerance:
+                if size == len(stack_a):
+                    stack_a = np.concatenate((stack_a, np.empty(len(stack_a))))
+                    stack_b = np.concatenate((stack_b, np.empty(len(stack_b))))
+                sa = a + step * c
+                stack_a[size] = sa
+                stack_b[size] = b if c == SPLIT - 1 else a + step * (c + 1)
+                size += 1
+    return found, out_low, out_high

@@ -1,0 +1,119 @@
+"""The compiled kernels (numba, the [fast] extra) give the numpy path's numbers: operating
+points bit for bit, frontiers to float noise, on cells in score order (the in-memory
+audit) and in any order (as a dataframe engine returns them)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import fairness_widgets as fw
+from fairness_widgets.compute import compiled
+from fairness_widgets.compute.cells import Cells
+from fairness_widgets.compute.objectives import make_objective
+from fairness_widgets.compute.operating_points import OperatingPoints, operating_points
+from fairness_widgets.compute.point_values import point_values
+
+CONSTRAINTS = ["demographic_parity", "equal_opportunity", "predictive_parity", "equalized_odds"]
+FIELDS = [f.name for f in dataclasses.fields(OperatingPoints) if f.name != "groups"]
+
+
+def _audit(seed: int, resolution: float | None, n: int = 6_000, n_groups: int = 12) -> fw.Audit:
+    """Unequal groups and base rates; scores rounded so that many rows tie."""
+    rng = np.random.default_rng(seed)
+    group = rng.choice(n_groups, size=n, p=np.arange(1, n_groups + 1) / np.arange(1, n_groups + 1).sum())
+    label = (rng.random(n) < 0.2 + 0.04 * (group % 5)).astype(int)
+    score = 1 / (1 + np.exp(-(1.5 * (2 * label - 1) + 0.05 * group + rng.normal(0, 1.2, n))))
+    score = np.round(score, 3) if seed % 2 else score
+    return fw.Audit(label, y_score=score, sensitive={"g": group.astype(str)}, resolution=resolution)
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, use_compiled: bool, task: object) -> object:
+    with monkeypatch.context() as patch:
+        patch.setattr(compiled, "ENABLED", use_compiled)
+        patch.setattr(compiled, "MIN_POINTS", 0)
+        return task()  # type: ignore[operator]
+
+
+def _shuffled(cells: Cells, seed: int) -> Cells:
+    """The same cells in another order (as an engine's group-by returns them)."""
+    order = np.random.default_rng(seed).permutation(len(cells.count))
+    arrays = {
+        name: getattr(cells, name)[order]
+        for name in ("codes", "y_true", "y_pred", "score", "score_sum", "count")
+        if getattr(cells, name) is not None
+    }
+    return dataclasses.replace(cells, **arrays)
+
+
+def test_numba_is_installed_with_the_test_extra() -> None:
+    assert compiled.AVAILABLE
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("resolution", [None, 1e-3])
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_operating_points_are_identical(
+    monkeypatch: pytest.MonkeyPatch, seed: int, resolution: float | None, shuffle: bool
+) -> None:
+    audit = _audit(seed, resolution)
+    cells = _shuffled(audit.cells, seed) if shuffle else audit.cells
+    view = audit.views[0]
+    if shuffle:
+        view = dataclasses.replace(view, codes=cells.codes[:, 0])
+    weights = (0.62, 0.38)
+    numpy_points = _run(monkeypatch, False, lambda: operating_points(view, cells, weights))
+    compiled_points = _run(monkeypatch, True, lambda: operating_points(view, cells, weights))
+    for name in FIELDS:
+        np.testing.assert_array_equal(getattr(compiled_points, name), getattr(numpy_points, name), name)
+
+
+@pytest.mark.parametrize("constraint", CONSTRAINTS)
+def test_point_values_are_identical(monkeypatch: pytest.MonkeyPatch, constraint: str) -> None:
+    audit = _audit(5, None)
+    goal = make_objective("balanced_accuracy", 2_000, 4_000)
+    points = operating_points(audit.views[0], audit.cells, (goal.tp_weight, goal.fp_weight))
+    numpy_values = _run(monkeypatch, False, lambda: point_values(points, goal, constraint))
+    compiled_values = _run(monkeypatch, True, lambda: point_values(points, goal, constraint))
+    np.testing.assert_array_equal(compiled_values.value, numpy_values.value)
+    np.testing.assert_array_equal(compiled_values.best_each, numpy_values.best_each)
+    assert compiled_values.ordered == numpy_values.ordered == (constraint != "predictive_parity")
+    for name, rate in numpy_values.rates.items():
+        np.testing.assert_array_equal(compiled_values.rates[name], rate, name)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("resolution", [None, 1e-3])
+@pytest.mark.parametrize("constraint", CONSTRAINTS)
+@pytest.mark.parametrize("objective", ["accuracy", "cost"])
+def test_frontiers_agree(
+    monkeypatch: pytest.MonkeyPatch, seed: int, resolution: float | None, constraint: str, objective: str
+) -> None:
+    """Same points, same objective at every allowed disparity. Where two windows tie on the
+    objective the paths may pick different ones, so the achieved disparity is only checked
+    against the allowance."""
+    audit = _audit(seed, resolution)
+    costs = {"fp_cost": 0.8, "fn_cost": 0.2} if objective == "cost" else {}
+    numpy_frontier = _run(monkeypatch, False, lambda: audit.tradeoff(constraint, objective, **costs))
+    compiled_frontier = _run(monkeypatch, True, lambda: audit.tradeoff(constraint, objective, **costs))
+    ours, theirs = compiled_frontier.points, numpy_frontier.points  # type: ignore[attr-defined]
+    pd.testing.assert_series_equal(ours["kind"], theirs["kind"])
+    np.testing.assert_allclose(ours["epsilon"], theirs["epsilon"])
+    np.testing.assert_allclose(ours["objective"], theirs["objective"], rtol=0, atol=1e-12)
+    constrained = ours[ours["kind"].isin(["thresholds", "randomised thresholds"])]
+    assert (constrained["disparity"] <= constrained["epsilon"] + 1e-9).all()
+
+
+def test_switched_off_by_the_environment_variable() -> None:
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    probe = "from fairness_widgets.compute import compiled; print(compiled.ENABLED)"
+    env = {"FAIRNESS_WIDGETS_COMPILED": "0", "PATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
