@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, get_type_hints
 
+import pandas as pd
 import pytest
 import traitlets
 
@@ -374,3 +376,157 @@ def test_record_flags_are_written_as_yes_or_no(tmp_path: Path) -> None:
     assert shown["quantitative_analysis.robustness"] == (
         "Shifted incomes | accuracy -0.02 | no\nMissing bureau data | handled"
     )
+
+
+# ------------------------------------------------------------------ slice findings and criteria
+
+FINDING = "quantitative_analysis.fairness.slice_findings"
+
+
+def _findings(*slices: str, status: str = "open", note: str = "") -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "slice": name,
+                "status": status,
+                "note": note,
+                "metric": "true_positive_rate",
+                "value": 0.4,
+                "rest_value": 0.6,
+                "effect": -0.2,
+                "q_value": 0.01,
+                "size": 80,
+            }
+            for name in slices
+        ]
+    )
+
+
+def test_slice_finding_status_and_note_are_editable_and_survive_refresh(tmp_path: Path) -> None:
+    path = tmp_path / "card.json"
+    audit = _adult_audit(1000)
+    card = ModelCard.from_audit(audit, n_boot=10, findings=_findings("sex=Female", "sex=Male"))
+    editor = fw.ModelCardEditor(card, path, audit=audit)
+    sections = {s["key"]: s for s in editor.sections}
+    section = sections[f"{FINDING}[0]"]
+    assert section["title"] == "Slice finding: sex=Female (true_positive_rate, gap -0.2, q = 0.01, n = 80)"
+    fields = {f["path"]: f for f in section["fields"]}
+    assert fields[f"{FINDING}[0].status"] | {"value": None} == {
+        "path": f"{FINDING}[0].status",
+        "label": "Status",
+        "kind": "choice",
+        "value": None,
+        "source": "human",
+        "options": ["open", "accepted", "mitigated"],
+    }
+    assert fields[f"{FINDING}[0].annotation"]["kind"] == "markdown"
+
+    editor.edit = {"path": f"{FINDING}[0].status", "value": "mitigated"}
+    editor.edit = {"path": f"{FINDING}[0].annotation", "value": "Per-group thresholds since v3."}
+    editor.edit = {"path": f"{FINDING}[1].status", "value": "accepted"}
+    saved = ModelCard.load(path).quantitative_analysis.fairness.slice_findings
+    assert [(f.slice, f.status, f.annotation) for f in saved] == [
+        ("sex=Female", "mitigated", "Per-group thresholds since v3."),
+        ("sex=Male", "accepted", ""),
+    ]
+
+    # The explorer has nothing to say about them (default status, no note): the card's stay.
+    editor.refresh(n_boot=10, findings=_findings("sex=Female", "sex=Male"))
+    # A refresh in which sex=Male is no longer flagged keeps it: a person wrote on it.
+    editor.refresh(n_boot=10, findings=_findings("sex=Female"))
+    editor.refresh(n_boot=10)  # and one with no findings at all
+    for kept in (editor.card, ModelCard.load(path)):
+        assert [
+            (f.slice, f.status, f.annotation, f.source)
+            for f in kept.quantitative_analysis.fairness.slice_findings
+        ] == [
+            ("sex=Female", "mitigated", "Per-group thresholds since v3.", "computed"),
+            ("sex=Male", "accepted", "", "computed"),
+        ]
+    shown = {f["path"]: f["value"] for s in editor.sections for f in s["fields"]}
+    assert shown[f"{FINDING}[0].status"] == "mitigated"
+    assert shown[f"{FINDING}[0].annotation"] == "Per-group thresholds since v3."
+
+    # What the explorer says (a note, a status other than open) is the newer word.
+    editor.refresh(n_boot=10, findings=_findings("sex=Female", status="accepted risk", note="Reviewed."))
+    first = editor.card.quantitative_analysis.fairness.slice_findings[0]
+    assert (first.status, first.annotation) == ("accepted", "Reviewed.")
+
+
+def test_an_unannotated_finding_no_longer_flagged_is_dropped(tmp_path: Path) -> None:
+    audit = _adult_audit(1000)
+    card = ModelCard.from_audit(audit, n_boot=10, findings=_findings("sex=Female", "sex=Male"))
+    editor = fw.ModelCardEditor(card, tmp_path / "card.json", audit=audit)
+    editor.refresh(n_boot=10, findings=_findings("sex=Female"))
+    assert [f.slice for f in editor.card.quantitative_analysis.fairness.slice_findings] == ["sex=Female"]
+    assert [s["key"] for s in editor.sections if s["key"].startswith(FINDING)] == [f"{FINDING}[0]"]
+
+
+def test_a_status_outside_the_list_is_refused_and_the_browser_told(tmp_path: Path) -> None:
+    path = tmp_path / "card.json"
+    card = ModelCard.from_audit(_adult_audit(1000), n_boot=10, findings=_findings("sex=Female"))
+    editor = fw.ModelCardEditor(card, path)
+    with pytest.raises(
+        traitlets.TraitError, match="Status must be one of open, accepted, mitigated; got 'closed'"
+    ):
+        editor.edit = {"path": f"{FINDING}[0].status", "value": "closed"}
+    assert (
+        editor.status["refused"]
+        == "Status must be one of open, accepted, mitigated; got 'closed'. It was not saved."
+    )
+    assert editor.card.quantitative_analysis.fairness.slice_findings[0].status == "open"
+    assert not path.exists()
+
+    editor.edit = {"path": f"{FINDING}[0].status", "value": "accepted"}
+    assert editor.status["refused"] == ""
+    assert ModelCard.load(path).quantitative_analysis.fairness.slice_findings[0].status == "accepted"
+
+
+def test_criteria_are_edited_one_per_line_with_typed_parts(tmp_path: Path) -> None:
+    path = tmp_path / "card.json"
+    editor = _editor(tmp_path)
+    criteria = "quantitative_analysis.fairness.criteria"
+    assert {f["path"] for s in editor.sections for f in s["fields"] if s["key"] == "fairness_criteria"} == {
+        criteria
+    }
+    editor.edit = {
+        "path": criteria,
+        "value": "di_sex | disparate impact, sex | >= | 0.8\neodds | eq. odds difference | <= | 0.1 | yes",
+    }
+    saved = ModelCard.load(path).quantitative_analysis.fairness.criteria
+    assert [
+        (c.rule_id, c.expression, c.comparator, c.threshold, c.use_ci_bound, c.source) for c in saved
+    ] == [
+        ("di_sex", "disparate impact, sex", ">=", 0.8, False, "human"),
+        ("eodds", "eq. odds difference", "<=", 0.1, True, "human"),
+    ]
+    shown = {f["path"]: f["value"] for s in editor.sections for f in s["fields"]}
+    editor.reload()
+    assert {f["path"]: f["value"] for s in editor.sections for f in s["fields"]}[criteria] == (
+        "di_sex | disparate impact, sex | >= | 0.8 | no\neodds | eq. odds difference | <= | 0.1 | yes"
+    )
+    assert shown[criteria].startswith("di_sex")
+
+    for bad, message in (
+        (
+            "di | x | >= | 0,8",
+            "Criteria the model must meet, line 1: threshold must be a number, e.g. 12.5; got '0,8'",
+        ),
+        ("ok | x | <= | 0.1\ndi | x | => | 0.8", "line 2: comparator must be one of >=, <=, >, <; got '=>'"),
+    ):
+        with pytest.raises(traitlets.TraitError, match=re.escape(message)):
+            editor.edit = {"path": criteria, "value": bad}
+        assert message in editor.status["refused"]
+    assert len(ModelCard.load(path).quantitative_analysis.fairness.criteria) == 2  # nothing written
+
+    # A result stands only beside the rule it was judged against: editing the rule clears it.
+    for c in editor.card.quantitative_analysis.fairness.criteria:
+        c.value, c.passed, c.evaluated_at = 0.85, True, "2026-12-01T00:00:00+00:00"
+    editor.edit = {
+        "path": criteria,
+        "value": "di_sex | disparate impact, sex | >= | 0.9 | no\n"
+        "eodds | eq. odds difference | <= | 0.1 | yes",
+    }
+    first, second = editor.card.quantitative_analysis.fairness.criteria
+    assert (first.threshold, first.value, first.passed, first.evaluated_at) == (0.9, None, None, "")
+    assert (second.value, second.passed) == (0.85, True)

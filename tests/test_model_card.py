@@ -150,8 +150,7 @@ def test_json_schema_validates_a_saved_card(audit: fw.Audit, tmp_path: Path) -> 
     jsonschema = pytest.importorskip("jsonschema")
     card = rich_card(audit)
     data = json.loads(card.save(tmp_path / "card.json").read_text())
-    data.pop("content_hash")
-    jsonschema.validate(data, fw.ModelCard.json_schema())
+    jsonschema.validate(data, fw.ModelCard.json_schema())  # the file as saved, offline
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**data, "surprise": 1}, fw.ModelCard.json_schema())
 
@@ -231,6 +230,76 @@ def test_malformed_or_truncated_files_give_a_clear_error(tmp_path: Path, content
     path = tmp_path / "card.json"
     path.write_text(content)
     with pytest.raises(CardFormatError, match=message):
+        fw.ModelCard.load(path)
+
+
+# ------------------------------------------------------------------ versions
+
+
+def _newer_card(tmp_path: Path) -> Path:
+    """A card as a later fairness-widgets (schema fw-card/1.3) would write it: new fields at
+    the top, in a section and in a list item, beside fields this version knows."""
+    data = fw.ModelCard().to_dict()
+    data["schema_version"] = "fw-card/1.3"
+    data["written_by"] = "fairness-widgets 9.1.0"
+    data["model_details"]["name"] = "credit-v4"
+    data["model_details"]["energy_label"] = "A"
+    data["metrics"] = [{"id": "tpr", "rationale": "Missed repayers.", "weight": 2}]
+    data["carbon"] = {"kg": 3.5}
+    path = tmp_path / "card.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_newer_minor_version_loads_and_keeps_the_fields_it_does_not_know(tmp_path: Path) -> None:
+    path = _newer_card(tmp_path)
+    with pytest.warns(UserWarning, match=r"fw-card/1\.3 \(written by fairness-widgets 9\.1\.0\)") as caught:
+        card = fw.ModelCard.load(path)
+    assert "['carbon', 'metrics[0].weight', 'model_details.energy_label']" in str(caught[0].message)
+    assert (card.model_details.name, card.metrics[0].rationale) == ("credit-v4", "Missed repayers.")
+    unread = {
+        "schema_version": "fw-card/1.3",
+        "written_by": "fairness-widgets 9.1.0",
+        "fields": {"model_details.energy_label": "A", "metrics[0].weight": 2, "carbon": {"kg": 3.5}},
+    }
+    assert card.extensions["unread_fields"] == unread
+    assert card.schema_version == fw.card.schema.SCHEMA_VERSION
+
+    # Saved and read again (JSON, Hugging Face, MCT), the unread fields are still there.
+    card.save(path)
+    again = fw.ModelCard.load(path)
+    assert again.extensions["unread_fields"] == unread
+    assert fw.ModelCard.from_huggingface(card.to_huggingface()).extensions["unread_fields"] == unread
+    assert fw.ModelCard.from_mct(*card.to_mct()).extensions["unread_fields"] == unread
+
+
+def test_unknown_fields_of_this_version_and_newer_majors_are_refused_naming_the_writer(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "card.json"
+    card = fw.ModelCard()
+    card.save(path)
+    data = json.loads(path.read_text())
+    writer = data["written_by"]
+    assert writer.startswith("fairness-widgets ")
+    data["model_details"]["sumary"] = "typo"
+    path.write_text(json.dumps(data))
+    with pytest.raises(
+        CardFormatError, match=r"card\.model_details: unknown field\(s\) \['sumary'\]"
+    ) as error:
+        fw.ModelCard.load(path)
+    assert f"The card is fw-card/1.0 (written by {writer})." in str(error.value)
+
+    path.write_text(
+        json.dumps({**data, "schema_version": "fw-card/2.0", "written_by": "fairness-widgets 12.0"})
+    )
+    with pytest.raises(
+        CardFormatError, match=r"fw-card/2\.0 \(written by fairness-widgets 12\.0\) is not readable"
+    ) as error:
+        fw.ModelCard.load(path)
+    assert "Install the fairness-widgets version that wrote it, or a newer one." in str(error.value)
+    path.write_text(json.dumps({"schema_version": "fw-card/one"}))
+    with pytest.raises(CardFormatError, match=r"malformed; expected 'fw-card/<major>\.<minor>'"):
         fw.ModelCard.load(path)
 
 
@@ -491,6 +560,21 @@ def test_a_hand_written_template_readme_imports() -> None:
         ("---\nfairness_widgets: 3\n---\n# x\n", "must be a mapping"),
         ("---\nfairness_widgets:\n  metrics: 3\n---\n# x\n", "expected a list"),
         ("---\nx: !!python/object/apply:os.system ['true']\n---\n# x\n", "malformed"),
+        ("---\nmodel-index: [oops]\n---\n# x\n", r"'model-index' .* must be a list of mappings"),
+        (
+            "---\nmodel-index:\n- name: x\n  results: oops\n---\n",
+            r"model-index\[0\]\.results .* must be a list",
+        ),
+        (
+            "---\nmodel-index:\n- results:\n  - dataset: {name: d}\n    metrics: [3]\n---\n",
+            r"model-index\[0\]\.results\[0\]\.metrics .* must be a list of mappings",
+        ),
+        (
+            "---\nmodel-index:\n- results:\n  - dataset: adult\n---\n",
+            r"results\[0\]\.dataset .* must be a mapping",
+        ),
+        ("---\ntags: [{a: 1}]\n---\n", "'tags' .* must be a name or a list of names"),
+        ("---\nlicense: mit\nmodel-index:\n- name: x\n  results: [\n", "no closing '---' line; .* truncated"),
     ],
 )
 def test_bad_readme_metadata_is_a_clear_error(readme: str, message: str) -> None:
@@ -501,6 +585,11 @@ def test_bad_readme_metadata_is_a_clear_error(readme: str, message: str) -> None
 # ------------------------------------------------------------------ Model Card Toolkit
 
 MCT_ROOT = {"schema_version", "model_details", "model_parameters", "quantitative_analysis", "considerations"}
+
+
+def test_one_dataset_name_in_the_readme_is_one_dataset() -> None:
+    card = fw.ModelCard.from_huggingface("---\ndatasets: scikit-learn/adult-census-income\n---\n# x\n")
+    assert [d.hf_hub_id for d in card.datasets] == ["scikit-learn/adult-census-income"]
 
 
 def test_mct_round_trip_with_sidecar_keeps_every_field(audit: fw.Audit, tmp_path: Path) -> None:
@@ -867,8 +956,11 @@ def test_mct_files_load_with_their_sidecar(audit: fw.Audit, tmp_path: Path) -> N
     assert fw.ModelCard.load_mct(main).to_dict() == card.to_dict()
     side.unlink()
     assert fw.ModelCard.load_mct(main).quantitative_analysis.fairness.mitigations == []  # lossy alone
-    main.write_text("{", encoding="utf-8")
-    with pytest.raises(CardFormatError, match=r"card\.mct\.json is not valid JSON"):
+    main.write_text('{"model_details": {"name": "x"', encoding="utf-8")  # a save cut short
+    with pytest.raises(CardFormatError, match=r"card\.mct\.json is truncated \(it ends mid-way\)"):
+        fw.ModelCard.load_mct(main)
+    main.write_text('{"model_details" 1}', encoding="utf-8")
+    with pytest.raises(CardFormatError, match=r"card\.mct\.json is not valid JSON: Expecting ':'"):
         fw.ModelCard.load_mct(main)
 
 

@@ -5,7 +5,9 @@ records and adds new ones, except where a person's record covers the same key. W
 person writes on a computed record (a metric's rationale and decision threshold, a slice
 finding's annotation and status, a factor's kind and rationale, a mitigation's rationale)
 lives in :data:`HUMAN_FIELDS` and is carried over to the record that replaces it, matched
-by the same key. Scalar fields are filled only when empty.
+by the same key. A computed record the new computation no longer produces (a slice that is
+no longer flagged) is dropped, unless a person wrote on it: then it stays, with the numbers
+of the last computation that produced it. Scalar fields are filled only when empty.
 
 Each interval records the method that produced it (:func:`interval_method`): the Wilson
 score interval for rates, a percentile bootstrap of the group counts for derived metrics
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from fairness_widgets.card.convert import to_dict
 from fairness_widgets.card.schema import (
+    SLICE_STATUSES,
     Dataset,
     Disparity,
     EvaluationFactor,
@@ -80,20 +83,28 @@ def _slice(attribute: str, group: str) -> dict[str, str]:
     return dict(zip(names, levels, strict=False)) if len(names) == len(levels) else {attribute: str(group)}
 
 
+def _default(record: Any, name: str) -> Any:
+    spec = next(f for f in fields(record) if f.name == name)
+    return spec.default_factory() if callable(spec.default_factory) else spec.default
+
+
 def _carry_human_fields(old: Any, new: Any) -> None:
     """Copy what a person wrote on ``old`` to ``new``, where the computation left it unset."""
-    defaults = {f.name: f for f in fields(new)}
     for name in HUMAN_FIELDS.get(type(new), ()):
-        spec = defaults[name]
-        default = spec.default_factory() if callable(spec.default_factory) else spec.default
-        if getattr(new, name) == default:
+        if getattr(new, name) == _default(new, name):
             setattr(new, name, getattr(old, name))
+
+
+def _written_on(record: Any) -> bool:
+    """Whether a person wrote any of the record's :data:`HUMAN_FIELDS`."""
+    return any(getattr(record, n) != _default(record, n) for n in HUMAN_FIELDS.get(type(record), ()))
 
 
 def _merge(existing: list[Any], computed: list[Any], key: Callable[[Any], Hashable]) -> list[Any]:
     """Keep others' records; add computed ones whose key no person's record holds.
 
-    A computed record replacing one of the same key keeps its :data:`HUMAN_FIELDS`.
+    A computed record replacing one of the same key keeps its :data:`HUMAN_FIELDS`; one no
+    longer computed is dropped unless a person wrote on it.
     """
     kept = [r for r in existing if r.source != COMPUTED]
     taken = {key(r) for r in kept}
@@ -105,7 +116,9 @@ def _merge(existing: list[Any], computed: list[Any], key: Callable[[Any], Hashab
         if key(record) in previous:
             _carry_human_fields(previous[key(record)], record)
         merged.append(record)
-    return kept + merged
+    produced = {key(r) for r in computed}
+    annotated = [r for k, r in previous.items() if k not in produced and k not in taken and _written_on(r)]
+    return kept + merged + annotated
 
 
 def fill_from_audit(
@@ -304,15 +317,35 @@ def _fill_dataset(
         dataset.sensitive_attributes = [v.name for v in views]
 
 
+#: The slice explorer's statuses (``SliceExplorer.STATUSES``) in the card's words.
+EXPLORER_STATUSES = {"accepted risk": "accepted"}
+
+
+def finding_status(value: Any, slice_: str = "") -> str:
+    """A finding's status as the card stores it: one of ``SLICE_STATUSES``."""
+    text = str(value or "open").strip().lower()
+    status = EXPLORER_STATUSES.get(text, text)
+    if status not in SLICE_STATUSES:
+        raise ValueError(
+            f"findings: the status of slice {slice_!r} is {value!r}; it must be one of "
+            f"{', '.join(SLICE_STATUSES)} (or the slice explorer's 'accepted risk')."
+        )
+    return status
+
+
 def _fill_findings(card: ModelCard, findings: pd.DataFrame) -> None:
     fairness = card.quantitative_analysis.fairness
     before = {f.slice: f for f in fairness.slice_findings}
     computed = []
     for row in findings.itertuples():
         old = before.get(str(row.slice))
-        note, status = str(row.note or ""), str(row.status or "open")
-        if old is not None and old.annotation and not note:
-            note, status = old.annotation, old.status  # a person's note outlives a refresh
+        note, status = str(row.note or ""), finding_status(row.status, str(row.slice))
+        # What a person wrote on the card (in the editor) outlives a refresh from an explorer
+        # that has nothing to say about it: an empty note, the default status.
+        if old is not None and not note:
+            note = old.annotation
+        if old is not None and status == "open":
+            status = old.status
         computed.append(
             SliceFinding(
                 slice=str(row.slice),

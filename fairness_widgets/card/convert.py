@@ -2,7 +2,9 @@
 
 Loading is strict: a wrong type or an unknown key raises :class:`CardFormatError` naming
 the path (``quantitative_analysis.results[3].value``), so malformed metadata is never
-dropped silently. Unknown content belongs in ``extensions``.
+dropped silently. Unknown content belongs in ``extensions``. The one exception is a card
+of a newer minor schema version (``ModelCard.from_dict``): its unknown keys are collected
+(``unknown=``), to be kept, not refused.
 """
 
 from __future__ import annotations
@@ -39,45 +41,53 @@ def to_dict(obj: Any) -> Any:
     return obj
 
 
-def from_dict(cls: type[T], data: Any, path: str = "") -> T:
-    """Build ``cls`` from ``data``, checking every type; missing keys take defaults."""
-    return typing.cast(T, _convert(cls, data, path or cls.__name__))
+def from_dict(cls: type[T], data: Any, path: str = "", unknown: dict[str, Any] | None = None) -> T:
+    """Build ``cls`` from ``data``, checking every type; missing keys take defaults.
+
+    An unknown key raises, unless ``unknown`` is given: then it is left out of the result and
+    put in ``unknown`` under its path (``"card.model_details.new_field"``), value verbatim.
+    """
+    return typing.cast(T, _convert(cls, data, path or cls.__name__, unknown))
 
 
 def _is_union(tp: Any) -> bool:
     return get_origin(tp) in (Union, types.UnionType)
 
 
-def _convert(tp: Any, value: Any, path: str) -> Any:  # noqa: PLR0911, PLR0912 (one branch per JSON type)
+def _convert(tp: Any, value: Any, path: str, unknown: dict[str, Any] | None = None) -> Any:  # noqa: PLR0911, PLR0912
     if tp is Any:
         return value
     if _is_union(tp):
         args = [a for a in get_args(tp) if a is not type(None)]
         if value is None:
             return None
-        return _convert(args[0], value, path)
+        return _convert(args[0], value, path, unknown)
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         if not isinstance(value, dict):
             raise CardFormatError(f"{path}: expected an object, got {type(value).__name__}.")
         hints = _hints(tp)
-        unknown = sorted(set(value) - set(hints))
-        if unknown:
+        extra = sorted(set(value) - set(hints))
+        if extra and unknown is None:
             raise CardFormatError(
-                f"{path}: unknown field(s) {unknown}; the schema has {sorted(hints)}. "
+                f"{path}: unknown field(s) {extra}; the schema has {sorted(hints)}. "
                 "Put custom content under the card's 'extensions'."
             )
-        return tp(**{k: _convert(hints[k], v, f"{path}.{k}") for k, v in value.items()})
+        for key in extra:
+            typing.cast(dict[str, Any], unknown)[f"{path}.{key}"] = value[key]
+        return tp(
+            **{k: _convert(hints[k], v, f"{path}.{k}", unknown) for k, v in value.items() if k in hints}
+        )
     origin = get_origin(tp)
     if origin is list:
         if not isinstance(value, list):
             raise CardFormatError(f"{path}: expected a list, got {type(value).__name__}.")
         (item,) = get_args(tp)
-        return [_convert(item, v, f"{path}[{i}]") for i, v in enumerate(value)]
+        return [_convert(item, v, f"{path}[{i}]", unknown) for i, v in enumerate(value)]
     if origin is dict:
         if not isinstance(value, dict):
             raise CardFormatError(f"{path}: expected an object, got {type(value).__name__}.")
         _, item = get_args(tp)
-        return {str(k): _convert(item, v, f"{path}.{k}") for k, v in value.items()}
+        return {str(k): _convert(item, v, f"{path}.{k}", unknown) for k, v in value.items()}
     if tp is bool:
         if not isinstance(value, bool):
             raise CardFormatError(f"{path}: expected true/false, got {value!r}.")

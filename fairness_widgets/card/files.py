@@ -7,6 +7,7 @@ import json
 import os
 import tempfile
 from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,13 @@ from fairness_widgets.card.convert import CardFormatError
 
 if TYPE_CHECKING:
     from fairness_widgets.card.model_card import ModelCard
+
+
+def _package_version() -> str:
+    try:
+        return version("fairness-widgets")
+    except PackageNotFoundError:
+        return "(version unknown)"
 
 
 def previous_path(path: Path) -> Path:
@@ -62,6 +70,7 @@ def save_card(card: ModelCard, path: str | Path) -> Path:
     card.updated = datetime.now(timezone.utc).isoformat(timespec="seconds")
     data: dict[str, Any] = card.to_dict()
     data["content_hash"] = card.content_hash  # for readers without our code; ignored on load
+    data["written_by"] = f"fairness-widgets {_package_version()}"  # named in load errors
     return write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
@@ -75,20 +84,27 @@ def read_text(path: Path, what: str) -> str:
         raise CardFormatError(f"{path} is not UTF-8 text ({error}); is it a {what}?") from None
 
 
+def read_json(path: Path, what: str) -> Any:
+    """The file's JSON; an empty, truncated or malformed file raises naming the file, where
+    it breaks, and the previous version when one was kept."""
+    text = read_text(path, what)
+    if not text.strip():
+        raise CardFormatError(f"{path} is empty. {_prev_hint(path)}".rstrip())
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        truncated = error.pos >= len(text.rstrip()) - 1
+        problem = "truncated (it ends mid-way)" if truncated else "not valid JSON"
+        raise CardFormatError(
+            f"{path} is {problem}: {error.msg} at line {error.lineno}, column {error.colno}. "
+            f"{_prev_hint(path)}".rstrip()
+        ) from None
+
+
 def load_card(cls: type[ModelCard], path: str | Path) -> ModelCard:
     """Read and check a card file; every failure names the file and what is wrong."""
     path = Path(path)
-    text = read_text(path, "model card JSON file")
-    if not text.strip():
-        raise CardFormatError(f"{path} is empty. {_prev_hint(path)}")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        truncated = error.pos >= len(text.rstrip()) - 1
-        what = "truncated (it ends mid-way)" if truncated else "not valid JSON"
-        raise CardFormatError(
-            f"{path} is {what}: {error.msg} at line {error.lineno}, column {error.colno}. {_prev_hint(path)}"
-        ) from None
+    data = read_json(path, "model card JSON file")
     if isinstance(data, dict):
         data.pop("content_hash", None)
     try:

@@ -246,6 +246,12 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """YAML metadata (safe loader only) and the Markdown body of a README."""
     text = text.lstrip("\ufeff")
     match = re.match(r"^---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", text, re.DOTALL)
+    if not match and re.match(r"^---[ \t]*\r?\n", text):
+        # Opened and never closed: a truncated file, not a README without metadata.
+        raise CardFormatError(
+            "The README's YAML front matter starts with '---' but has no closing '---' line; "
+            "the file may be truncated."
+        )
     if not match:
         return {}, text
     try:
@@ -330,6 +336,36 @@ def from_huggingface(cls: type[ModelCard], text: str) -> ModelCard:
     return card
 
 
+def _mappings(value: Any, where: str) -> list[dict[str, Any]]:
+    """``value`` as a list of mappings (``None``: none); anything else is a clear error."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise CardFormatError(
+            f"{where} in the README's YAML must be a list of mappings (key: value), got {value!r}."
+        )
+    return value
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise CardFormatError(f"{where} in the README's YAML must be a mapping (key: value), got {value!r}.")
+    return value
+
+
+def _names(value: Any, where: str) -> list[str]:
+    """A YAML list of names, or one name (``datasets: adult``), as a list of text."""
+    if value is None:
+        return []
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return [str(v) for v in value]
+    if isinstance(value, str | int | float):
+        return [str(value)]
+    raise CardFormatError(f"{where} in the README's YAML must be a name or a list of names, got {value!r}.")
+
+
 def _read_meta(card: ModelCard, meta: dict[str, Any], *, imported: bool) -> None:  # noqa: PLR0912
     d = card.model_details
     license_ = meta.get("license")
@@ -340,31 +376,31 @@ def _read_meta(card: ModelCard, meta: dict[str, Any], *, imported: bool) -> None
         d.licenses = [
             License(custom_text=str(meta.get("license_name", "")), link=str(meta.get("license_link", "")))
         ]
-    for key, path in (("language", "language"), ("tags", "tags"), ("base_model", "base_model")):
-        value = meta.get(key)
-        if value is not None:
-            setattr(d, path, [str(v) for v in value] if isinstance(value, list) else [str(value)])
+    for key in ("language", "tags", "base_model"):
+        if meta.get(key) is not None:
+            setattr(d, key, _names(meta[key], f"'{key}'"))
     d.library_name = str(meta.get("library_name", d.library_name) or "")
     d.task = str(meta.get("pipeline_tag", d.task) or "")
     known = {x.hf_hub_id or x.id for x in card.datasets}
-    for hub_id in meta.get("datasets") or []:
+    for hub_id in _names(meta.get("datasets"), "'datasets'"):
         if str(hub_id) not in known:
             card.datasets.append(
                 Dataset(id=str(hub_id), name=str(hub_id), hf_hub_id=str(hub_id), source="imported")
             )
-    index = meta.get("model-index") or []
-    if not isinstance(index, list):
-        raise CardFormatError("'model-index' in the README's YAML must be a list.")
+    index = _mappings(meta.get("model-index"), "'model-index'")
     results = []
-    for entry in index:
+    for i, entry in enumerate(index):
         d.name = d.name or str(entry.get("name", ""))
-        for block in entry.get("results") or []:
-            dataset = block.get("dataset") or {}
+        for j, block in enumerate(_mappings(entry.get("results"), f"model-index[{i}].results")):
+            where = f"model-index[{i}].results[{j}]"
+            dataset = _mapping(block.get("dataset"), f"{where}.dataset")
             dataset_id = str(dataset.get("name") or dataset.get("type") or "")
-            if imported and not d.task and (block.get("task") or {}).get("type"):
-                d.task = str(block["task"]["type"])
-            for metric in block.get("metrics") or []:
-                args = metric.get("args") if isinstance(metric.get("args"), dict) else {}
+            task = _mapping(block.get("task"), f"{where}.task")
+            if imported and not d.task and task.get("type"):
+                d.task = str(task["type"])
+            for metric in _mappings(block.get("metrics"), f"{where}.metrics"):
+                given = metric.get("args")
+                args: dict[str, Any] = given if isinstance(given, dict) else {}
                 row = {
                     "metric_id": str(metric.get("type", "")),
                     "dataset_id": dataset_id,

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fairness_widgets.card.convert import CardFormatError, from_dict, to_dict
-from fairness_widgets.card.files import read_text, write_atomic
+from fairness_widgets.card.files import read_json, write_atomic
 from fairness_widgets.card.schema import (
     SCHEMA_VERSION,
     Citation,
@@ -193,21 +193,12 @@ def save_mct(card: ModelCard, path: str | Path) -> tuple[Path, Path]:
     return write_atomic(path, json.dumps(mct, indent=2, ensure_ascii=False) + "\n"), side
 
 
-def _read_json(path: Path, what: str) -> Any:
-    try:
-        return json.loads(read_text(path, what))
-    except json.JSONDecodeError as error:
-        raise CardFormatError(
-            f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
-        ) from None
-
-
 def load_mct(cls: type[ModelCard], path: str | Path) -> ModelCard:
     """Read MCT JSON, with its sidecar ``<stem>.fw.json`` when there is one beside it."""
     path = Path(path)
-    data = _read_json(path, "Model Card Toolkit JSON file")
+    data = read_json(path, "Model Card Toolkit JSON file")
     side = sidecar_path(path)
-    sidecar = _read_json(side, "sidecar") if side.exists() else None
+    sidecar = read_json(side, "sidecar") if side.exists() else None
     try:
         return from_mct(cls, data, sidecar)
     except CardFormatError as error:

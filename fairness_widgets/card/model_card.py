@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,6 +39,26 @@ from fairness_widgets.card.schema import (
 
 #: Left out of the content hash: who signed it, the gate verdict, and the save time.
 UNHASHED = ("signoffs", "gate", "updated")
+#: Where a card of a newer minor schema version keeps the fields this version does not know.
+UNREAD = "unread_fields"
+
+
+def _schema_version(value: Any, written_by: str) -> tuple[int, int]:
+    """``(major, minor)`` of a card's ``schema_version``, or a clear error."""
+    if not isinstance(value, str) or not value.startswith("fw-card/"):
+        raise CardFormatError(
+            f"schema_version is {value!r}: not a fairness_widgets card (expected 'fw-card/1.x')."
+        )
+    match = re.fullmatch(r"fw-card/(\d+)\.(\d+)", value)
+    if match is None:
+        raise CardFormatError(f"schema_version {value!r} is malformed; expected 'fw-card/<major>.<minor>'.")
+    major, minor = int(match.group(1)), int(match.group(2))
+    if major != int(SCHEMA_VERSION.split("/")[1].split(".")[0]):
+        raise CardFormatError(
+            f"Card schema {value}{written_by} is not readable by this version, which reads "
+            f"{SCHEMA_VERSION}. Install the fairness-widgets version that wrote it, or a newer one."
+        )
+    return major, minor
 
 
 def _now() -> str:
@@ -94,24 +116,58 @@ class ModelCard:
 
     @classmethod
     def from_dict(cls, data: Any) -> ModelCard:
-        """Build from :meth:`to_dict` output; a wrong type or unknown key raises, naming where."""
+        """Build from :meth:`to_dict` output; a wrong type or unknown key raises, naming where.
+
+        A card of a newer minor schema version (``fw-card/1.3`` read by ``fw-card/1.0``) may
+        hold fields this version does not know. They are not dropped and not refused: they
+        are kept verbatim in ``extensions["unread_fields"]`` (``{"schema_version",
+        "written_by", "fields": {path: value}}``), saved with the card, and a warning names
+        them. The card then says ``schema_version`` of this version, which it now is. An
+        unknown field in a card of this version or an older one is a mistake (a typo), and
+        raises. A newer major version raises.
+        """
         if not isinstance(data, dict):
             raise CardFormatError(f"A card is a JSON object, got {type(data).__name__}.")
+        data = dict(data)
+        writer = data.pop("written_by", "")
+        written_by = f" (written by {writer})" if isinstance(writer, str) and writer else ""
         version = data.get("schema_version")
-        if not isinstance(version, str) or not version.startswith("fw-card/"):
-            raise CardFormatError(
-                f"schema_version is {version!r}: not a fairness_widgets card (expected 'fw-card/1.x')."
+        _, minor = _schema_version(version, written_by)
+        newer = minor > int(SCHEMA_VERSION.rsplit(".", 1)[1])
+        unread: dict[str, Any] | None = {} if newer else None
+        try:
+            card = from_dict(cls, data, "card", unknown=unread)
+        except CardFormatError as error:
+            raise CardFormatError(f"{error} The card is {version}{written_by}.") from None
+        if unread:
+            fields = {path.removeprefix("card."): value for path, value in unread.items()}
+            card.extensions[UNREAD] = {
+                "schema_version": version,
+                "written_by": writer if isinstance(writer, str) else "",
+                "fields": fields,
+            }
+            warnings.warn(
+                f"This card is {version}{written_by}; this version reads {SCHEMA_VERSION} and does "
+                f"not know the field(s) {sorted(fields)}. They are kept, unread, in "
+                f"card.extensions[{UNREAD!r}] and saved with the card. Upgrade fairness-widgets "
+                "to use them.",
+                UserWarning,
+                stacklevel=2,
             )
-        if version.split("/")[1].split(".")[0] != SCHEMA_VERSION.split("/")[1].split(".")[0]:
-            raise CardFormatError(
-                f"Card schema {version} is not readable by this version, which reads {SCHEMA_VERSION}."
-            )
-        return from_dict(cls, data, "card")
+        if newer:
+            card.schema_version = SCHEMA_VERSION
+        return card
 
     @staticmethod
     def json_schema() -> dict[str, Any]:
-        """The JSON Schema of the card file (``fw-card/1``)."""
-        return json_schema(ModelCard)
+        """The JSON Schema of the card file (``fw-card/1``), as :meth:`save` writes it."""
+        schema = json_schema(ModelCard)
+        # Written by save() for readers without our code; not fields of the card.
+        schema["properties"] |= {
+            "content_hash": {"type": "string", "description": "The card's content hash when saved."},
+            "written_by": {"type": "string", "description": "The package and version that saved it."},
+        }
+        return schema
 
     # ------------------------------------------------------- hash and sign-offs
 

@@ -17,6 +17,10 @@ from typing import Any
 
 SCHEMA_VERSION = "fw-card/1.0"
 SOURCES = ("computed", "human", "imported")
+#: What a person decided about a slice finding (:attr:`SliceFinding.status`).
+SLICE_STATUSES = ("open", "accepted", "mitigated")
+#: How a criterion compares its value with its threshold (:attr:`Criterion.comparator`).
+COMPARATORS = (">=", "<=", ">", "<")
 
 
 @dataclass
@@ -281,7 +285,7 @@ class SliceFinding:
     q_value: float | None = None
     n: int | None = None
     annotation: str = ""
-    status: str = "open"  # open | accepted | mitigated
+    status: str = "open"  # one of SLICE_STATUSES
     source: str = "human"
 
 

@@ -18,6 +18,7 @@ from fairness_widgets.widgets.card_fields import (
     AT_LEAST_ZERO,
     DATASET_FIELDS,
     FIELDS,
+    FINDING_FIELDS,
     METRIC_FIELDS,
     ROWS,
     SECTIONS,
@@ -26,6 +27,7 @@ from fairness_widgets.widgets.card_fields import (
     editable_fields,
     field_text,
     field_value,
+    options,
     parse_value,
     set_field,
 )
@@ -33,6 +35,7 @@ from fairness_widgets.widgets.card_fields import (
 __all__ = [
     "DATASET_FIELDS",
     "FIELDS",
+    "FINDING_FIELDS",
     "METRIC_FIELDS",
     "ROWS",
     "SECTIONS",
@@ -62,14 +65,17 @@ class ModelCardEditor(anywidget.AnyWidget):
     metrics the audit computed: a refresh keeps them), each dataset's description and
     datasheet (``datasets[i].datasheet.motivation`` etc.; metric and dataset sections are
     rebuilt by :meth:`refresh` and :meth:`reload` when they change), training (with its
-    hyperparameters and compute: hours, CO2), considerations, operation and human
-    oversight, governance, robustness tests, versions and hashes (see
-    :data:`SECTIONS`, :data:`METRIC_FIELDS`, :data:`DATASET_FIELDS`). Numbers get a number
-    box, true/false a check box, dicts rows of name and value; a bad value is refused with a
-    message naming the field, and nothing is saved. Lists of records (owners, licenses,
-    risks, oversight measures, ...) are edited one record per line, parts split by ``|``.
-    Computed values (per-group results, disparities, criteria, group counts) are read-only
-    here: :meth:`refresh` recomputes them from the audit, and the static HTML shows them.
+    hyperparameters and compute: hours, CO2), the fairness criteria (rule, comparator,
+    threshold), each slice finding's status (open, accepted or mitigated) and note (kept by
+    a refresh, like a metric's rationale), considerations, operation and human oversight,
+    governance, robustness tests, versions and hashes (see :data:`SECTIONS`,
+    :data:`METRIC_FIELDS`, :data:`DATASET_FIELDS`, :data:`FINDING_FIELDS`). Numbers get a
+    number box, true/false a check box, a fixed list of values a drop-down, dicts rows of
+    name and value; a bad value is refused with a message naming the field, and nothing is
+    saved. Lists of records (owners, licenses, risks, oversight measures, criteria, ...) are
+    edited one record per line, parts split by ``|``. Computed values (per-group results,
+    disparities, group counts, a finding's gap and q-value) are read-only here:
+    :meth:`refresh` recomputes them from the audit, and the static HTML shows them.
 
     Parameters
     ----------
@@ -99,8 +105,9 @@ class ModelCardEditor(anywidget.AnyWidget):
 
     sections = traitlets.List(
         traitlets.Dict(),
-        help="[{key, title, fields: [{path, label, kind, value, source}]}]; value is text, a "
-        "number or null, true/false or null, or [[name, value text], ...] by kind.",
+        help="[{key, title, fields: [{path, label, kind, value, source, min?, options?}]}]; value "
+        "is text, a number or null, true/false or null, one of options, or [[name, value text], "
+        "...] by kind.",
     ).tag(sync=True)
     profile = traitlets.Unicode("minimal", help="The completeness profile.").tag(sync=True)
     missing = traitlets.List(
@@ -111,7 +118,8 @@ class ModelCardEditor(anywidget.AnyWidget):
         help="{path, value}: the browser writes one field (text, number, true/false or rows)."
     ).tag(sync=True)
     status = traitlets.Dict(
-        {"saved_at": "", "message": "", "conflict": False}, help="{saved_at, message, conflict}."
+        {"saved_at": "", "message": "", "conflict": False, "refused": ""},
+        help="{saved_at, message, conflict, refused}; refused: why the last edit was not taken.",
     ).tag(sync=True)
 
     def __init__(
@@ -141,6 +149,7 @@ class ModelCardEditor(anywidget.AnyWidget):
         """Save to :attr:`path`; unless ``force``, refuse when the file changed on disk."""
         if not force and _fingerprint(self.path) != self._disk:
             self.status = {
+                "refused": "",
                 "saved_at": self.status.get("saved_at", ""),
                 "message": (
                     f"{self.path} changed on disk since it was loaded or last saved; your edits are "
@@ -153,22 +162,36 @@ class ModelCardEditor(anywidget.AnyWidget):
         self.card.save(self.path)
         self._disk = _fingerprint(self.path)
         saved = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self.status = {"saved_at": saved, "message": f"Saved to {self.path.name}", "conflict": False}
+        self.status = {
+            "saved_at": saved,
+            "message": f"Saved to {self.path.name}",
+            "conflict": False,
+            "refused": "",
+        }
         return True
 
     def reload(self) -> ModelCard:
         """Replace the card with the file's version (dropping unsaved edits) and clear a conflict."""
         self.card = ModelCard.load(self.path)
         self._disk = _fingerprint(self.path)
-        self.status = {"saved_at": "", "message": f"Reloaded {self.path.name}", "conflict": False}
+        self.status = {
+            "saved_at": "",
+            "message": f"Reloaded {self.path.name}",
+            "conflict": False,
+            "refused": "",
+        }
         self._publish()
         return self.card
 
-    def refresh(self) -> ModelCard:
-        """Recompute the computed sections from :attr:`audit`; the text people wrote stays."""
+    def refresh(self, **fill: Any) -> ModelCard:
+        """Recompute the computed sections from :attr:`audit`; what people wrote stays.
+
+        ``fill`` takes :meth:`ModelCard.refresh`'s options, e.g. ``findings=explorer.findings()``
+        to refresh the slice findings (their status and note typed here are kept).
+        """
         if self.audit is None:
             raise ValueError("refresh() needs an audit: fw.ModelCardEditor(card, path, audit=audit).")
-        self.card.refresh(self.audit)
+        self.card.refresh(self.audit, **fill)
         self._publish()
         self.save()
         return self.card
@@ -190,6 +213,7 @@ class ModelCardEditor(anywidget.AnyWidget):
                             "source": "human",
                         }
                         | ({"min": 0} if path in AT_LEAST_ZERO else {})
+                        | ({"options": list(options(path))} if kind == "choice" else {})
                         for path, label, kind in fields
                     ],
                 }
@@ -228,7 +252,11 @@ class ModelCardEditor(anywidget.AnyWidget):
         try:
             parse_value(self.card, str(path), given)
         except ValueError as error:
+            # The browser sent it, so the browser must hear why it was not taken.
+            self.status = {**self.status, "refused": str(error)}
             raise traitlets.TraitError(str(error)) from None
+        if self.status.get("refused"):
+            self.status = {**self.status, "refused": ""}
         return {"path": str(path), "value": given}
 
     @traitlets.observe("edit")

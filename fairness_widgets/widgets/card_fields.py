@@ -1,5 +1,5 @@
 """The model card's human-written fields as the editor shows them: sections, kinds, and
-how a field's text, number, check box or key/value table is read, checked and written.
+how a field's text, number, check box, choice or key/value table is read, checked and written.
 
 Every check names the field and what it takes, so a bad value is refused with a message a
 person can act on, and nothing is written.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import replace
 from itertools import zip_longest
 from typing import Any, get_type_hints
@@ -16,9 +17,12 @@ from typing import Any, get_type_hints
 from fairness_widgets.card import ModelCard
 from fairness_widgets.card.profiles import RULES
 from fairness_widgets.card.schema import (
+    COMPARATORS,
+    SLICE_STATUSES,
     Change,
     Citation,
     Component,
+    Criterion,
     Dependency,
     DesignChoice,
     GroupAtRisk,
@@ -32,8 +36,9 @@ from fairness_widgets.card.schema import (
 )
 
 #: How a field is edited: text areas (``markdown`` with a preview), a number box (``number``,
-#: ``integer``), a check box, or rows of name and value (``keyvalue``, for a ``dict``).
-KINDS = ("text", "markdown", "number", "integer", "checkbox", "keyvalue")
+#: ``integer``), a check box, rows of name and value (``keyvalue``, for a ``dict``), or one
+#: of a fixed list of values (``choice``, see :data:`OPTIONS`).
+KINDS = ("text", "markdown", "number", "integer", "checkbox", "keyvalue", "choice")
 #: Numbers that cannot be negative.
 AT_LEAST_ZERO = frozenset(
     {"model_details.artifact.size_bytes", "training.compute.hours", "training.compute.co2_kg"}
@@ -44,11 +49,12 @@ AT_LEAST_ZERO = frozenset(
 #: line; a list of records (see :data:`ROWS`) one record per line, its parts separated by
 #: ``|``; ``markdown`` fields get a rendered preview; ``number`` / ``integer`` fields a
 #: number box, ``checkbox`` fields a check box, ``keyvalue`` fields (a ``dict``) rows of
-#: name and value. Each metric and each dataset of the card adds a section of its own
-#: (:func:`metric_section`, :func:`dataset_section`). Computed values (results,
-#: disparities, criteria, group counts) are not editable: a refresh from the audit rewrites
-#: them, and the static HTML (``card.to_html()``) shows them with charts. What a person
-#: writes on a computed record (a metric's rationale) is kept by the refresh.
+#: name and value. Each metric, dataset and slice finding of the card adds a section of its
+#: own (:func:`metric_section`, :func:`dataset_section`, :func:`finding_section`). Computed
+#: values (results, disparities, group counts, a finding's numbers) are not editable: a
+#: refresh from the audit rewrites them, and the static HTML (``card.to_html()``) shows them
+#: with charts. What a person writes on a computed record (a metric's rationale, a finding's
+#: status and note) is kept by the refresh.
 SECTIONS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
     (
         "model_details",
@@ -119,6 +125,18 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
             ("training.compute.region", "Compute: region", "text"),
             ("training.compute.hours", "Compute: hours", "number"),
             ("training.compute.co2_kg", "Compute: CO2 emitted (kg)", "number"),
+        ),
+    ),
+    (
+        "fairness_criteria",
+        "Fairness criteria",
+        (
+            (
+                "quantitative_analysis.fairness.criteria",
+                "Criteria the model must meet (one per line: rule id | expression | comparator "
+                f"({', '.join(COMPARATORS)}) | threshold | judged on the interval bound: yes or no)",
+                "text",
+            ),
         ),
     ),
     (
@@ -241,12 +259,28 @@ ROWS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
     "governance.regulatory_requirements": (Requirement, ("framework", "clause", "status")),
     "governance.change_log": (Change, ("version", "date", "summary")),
     "quantitative_analysis.robustness": (Robustness, ("test", "result")),
+    "quantitative_analysis.fairness.criteria": (
+        Criterion,
+        ("rule_id", "expression", "comparator", "threshold"),
+    ),
+}
+#: Record parts that are numbers (read as such; other text is refused).
+ROW_NUMBERS: dict[str, frozenset[str]] = {"quantitative_analysis.fairness.criteria": frozenset({"threshold"})}
+#: Record parts that take one of a fixed list of values (or nothing yet).
+ROW_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
+    "quantitative_analysis.fairness.criteria": {"comparator": COMPARATORS},
+}
+#: What an evaluation wrote on a record: cleared when a person changes the record's rule,
+#: so a result never stands beside a threshold it was not judged against.
+ROW_RESULTS: dict[str, tuple[str, ...]] = {
+    "quantitative_analysis.fairness.criteria": ("value", "passed", "evaluated_at"),
 }
 #: A yes/no part after a record's text parts: ``"3.0 | 2026-01-02 | Retrained | yes"``. A line
 #: without it keeps the record's flag; a last part that is not yes/no is text, as before.
 ROW_FLAGS: dict[str, str] = {
     "governance.change_log": "substantial",
     "quantitative_analysis.robustness": "passed",
+    "quantitative_analysis.fairness.criteria": "use_ci_bound",
 }
 YES, NO = ("yes", "true", "y"), ("no", "false", "n")
 
@@ -284,7 +318,23 @@ DATASET_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("datasheet.maintenance", "Maintenance", "markdown"),
 )
 
+FINDINGS = "quantitative_analysis.fairness.slice_findings"
+#: A slice finding's fields a person writes (path below ``slice_findings[i]``, label, kind);
+#: a refresh from the audit keeps them (``card.audit_fill.HUMAN_FIELDS``).
+FINDING_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("status", "Status", "choice"),
+    ("annotation", "Note (why it is accepted, how it was mitigated, what is being checked)", "markdown"),
+)
+
+#: The values a ``choice`` field takes, by path with indices written ``[i]``.
+OPTIONS: dict[str, tuple[str, ...]] = {f"{FINDINGS}[i].status": SLICE_STATUSES}
+
 Section = tuple[str, str, tuple[tuple[str, str, str], ...]]
+
+
+def options(path: str) -> tuple[str, ...]:
+    """The values the ``choice`` field at ``path`` takes (``()`` for other fields)."""
+    return OPTIONS.get(re.sub(r"\[\d+\]", "[i]", path), ())
 
 
 def metric_section(card: ModelCard, index: int) -> Section:
@@ -308,14 +358,38 @@ def dataset_section(card: ModelCard, index: int) -> Section:
     )
 
 
+def _finding_numbers(metric_id: str, gap: float | None, q_value: float | None, n: int | None) -> str:
+    parts = [metric_id] if metric_id else []
+    parts += [f"gap {gap:+.3g}"] if gap is not None else []
+    parts += [f"q = {q_value:.2g}"] if q_value is not None else []
+    parts += [f"n = {n}"] if n is not None else []
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def finding_section(card: ModelCard, index: int) -> Section:
+    """The section for the card's ``index``-th slice finding: its status and note."""
+    finding = card.quantitative_analysis.fairness.slice_findings[index]
+    numbers = _finding_numbers(finding.metric_id, finding.gap, finding.q_value, finding.n)
+    return (
+        f"{FINDINGS}[{index}]",
+        f"Slice finding: {finding.slice or f'#{index + 1}'}{numbers}",
+        tuple((f"{FINDINGS}[{index}].{path}", label, kind) for path, label, kind in FINDING_FIELDS),
+    )
+
+
 def card_sections(card: ModelCard) -> list[Section]:
     """Every editable section: the fixed ones, with one per metric, then one per dataset,
-    after factors (the order of Mitchell et al.)."""
+    after factors (the order of Mitchell et al.), and one per slice finding after the
+    fairness criteria."""
     fixed = list(SECTIONS)
     at = next(i for i, (key, _, _) in enumerate(fixed) if key == "training")
+    after = next(i for i, (key, _, _) in enumerate(fixed) if key == "fairness_criteria") + 1
     metrics = [metric_section(card, i) for i in range(len(card.metrics))]
     datasets = [dataset_section(card, i) for i in range(len(card.datasets))]
-    return [*fixed[:at], *metrics, *datasets, *fixed[at:]]
+    findings = [
+        finding_section(card, i) for i in range(len(card.quantitative_analysis.fairness.slice_findings))
+    ]
+    return [*fixed[:at], *metrics, *datasets, *fixed[at:after], *findings, *fixed[after:]]
 
 
 def editable_fields(card: ModelCard) -> dict[str, tuple[str, str]]:
@@ -338,8 +412,12 @@ def _flag_text(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
+def _cell_text(value: Any) -> str:
+    return "" if value is None else " ".join(str(value).split())
+
+
 def _row_text(record: Any, parts: tuple[str, ...], flag: str | None) -> str:
-    cells = [" ".join(str(getattr(record, p)).split()) for p in parts]
+    cells = [_cell_text(getattr(record, p)) for p in parts]
     while cells and not cells[-1]:
         cells.pop()
     shown = _flag_text(getattr(record, flag)) if flag else ""
@@ -364,7 +442,8 @@ def field_text(card: ModelCard, path: str) -> str:
 
 def field_value(card: ModelCard, path: str, kind: str) -> Any:
     """What the browser shows for a field of ``kind``: text, a number or None, true/false or
-    None, or ``[[name, value text], ...]`` for a key/value table."""
+    None, one of the field's :func:`options`, or ``[[name, value text], ...]`` for a key/value
+    table."""
     if kind in ("text", "markdown"):
         return field_text(card, path)
     owner, name = _owner(card, path)
@@ -434,6 +513,13 @@ def parse_value(card: ModelCard, path: str, value: Any) -> Any:
     if kind in ("text", "markdown"):
         if not isinstance(value, str):
             raise ValueError(f"edit value of {path} must be text, got {type(value).__name__}.")
+        if path in ROWS:
+            _rows(card, path, label, value)  # refuses a line it cannot read
+        return value
+    if kind == "choice":
+        allowed = options(path)
+        if value not in allowed:
+            raise ValueError(f"{label} must be one of {', '.join(allowed)}; got {value!r}. It was not saved.")
         return value
     if kind in ("number", "integer"):
         return _number(value, label, integer=kind == "integer", at_least_zero=path in AT_LEAST_ZERO)
@@ -446,10 +532,26 @@ def parse_value(card: ModelCard, path: str, value: Any) -> Any:
     return _table(value, label, typed)
 
 
-def _set_rows(owner: Any, name: str, path: str, lines: list[str]) -> None:
+def _cell(path: str, part: str, cell: str, where: str) -> Any:
+    """A record part's value from its text: a number, one of a fixed list, or the text."""
+    if part in ROW_NUMBERS.get(path, ()):
+        return _number(cell, f"{where}: {part}", integer=False, at_least_zero=False)
+    allowed = ROW_CHOICES.get(path, {}).get(part)
+    if allowed and cell and cell not in allowed:
+        raise ValueError(
+            f"{where}: {part} must be one of {', '.join(allowed)}; got {cell!r}. It was not saved."
+        )
+    return cell
+
+
+def _rows(card: ModelCard, path: str, label: str, text: str) -> list[Any]:
+    """The records the lines of ``text`` describe (copies: the card is not changed); a part
+    that cannot be read raises ``ValueError`` naming the line and the part."""
     kind, parts = ROWS[path]
     flag = ROW_FLAGS.get(path)
+    owner, name = _owner(card, path)
     old = getattr(owner, name)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     records = []
     for i, line in enumerate(lines):
         record = replace(old[i]) if i < len(old) else kind()
@@ -460,9 +562,15 @@ def _set_rows(owner: Any, name: str, path: str, lines: list[str]) -> None:
         if len(cells) > len(parts):
             cells = [*cells[: len(parts) - 1], " | ".join(cells[len(parts) - 1 :])]
         for part, cell in zip_longest(parts, cells):
-            setattr(record, part, getattr(kind(), part) if cell is None else cell)
+            where = f"{label.partition(' (')[0]}, line {i + 1}"
+            value = getattr(kind(), part) if cell is None else _cell(path, part, cell, where)
+            setattr(record, part, value)
+        rule = (*parts, *([flag] if flag else []))
+        if i < len(old) and any(getattr(record, p) != getattr(old[i], p) for p in rule):
+            for result in ROW_RESULTS.get(path, ()):
+                setattr(record, result, getattr(kind(), result))
         records.append(record)
-    setattr(owner, name, records)
+    return records
 
 
 def set_field(card: ModelCard, path: str, value: Any) -> None:
@@ -476,7 +584,7 @@ def set_field(card: ModelCard, path: str, value: Any) -> None:
         return
     lines = [line.strip() for line in value.splitlines() if line.strip()]
     if path in ROWS:
-        _set_rows(owner, name, path, lines)
+        setattr(owner, name, _rows(card, path, editable_fields(card)[path][0], value))
     elif isinstance(current, list):
         setattr(owner, name, lines)
     else:

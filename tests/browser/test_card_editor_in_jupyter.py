@@ -3,7 +3,8 @@
 Typing in a field autosaves the card (read back from the file by the kernel), and hostile
 text in a Markdown field is shown as text: nothing runs, no image with a handler appears. A
 number box refuses "12,5" with a message naming the field (the file keeps no value, the box
-keeps the text), then takes 12.5; a computed metric's rationale and flag are editable.
+keeps the text), then takes 12.5; a computed metric's rationale and flag, and a slice
+finding's status (a drop-down) and note, are editable.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ HOSTILE = "<img src=x onerror=alert(1)> <script>alert(2)</script>"
 SETUP = f"""\
 import json
 import fairness_widgets as fw
-from fairness_widgets.card.schema import Metric
+from fairness_widgets.card.schema import Metric, SliceFinding
 card = fw.ModelCard()
 card.model_details.name = "credit-v3"
 card.metrics.append(Metric(id="true_positive_rate", name="True positive rate", source="computed"))
+card.quantitative_analysis.fairness.slice_findings.append(
+    SliceFinding(slice="age=<25", metric_id="recall", gap=-0.2, q_value=0.01, n=80, source="computed")
+)
 card.model_details.description = {HOSTILE!r}
 editor = fw.ModelCardEditor(card, "card.json")
 editor"""
@@ -41,6 +45,8 @@ print("KERNEL_SEES" + json.dumps({
     "co2_kg": saved.training.compute.co2_kg,
     "rationale": saved.metrics[0].rationale,
     "higher_is_better": saved.metrics[0].higher_is_better,
+    "finding": [saved.quantitative_analysis.fairness.slice_findings[0].status,
+                saved.quantitative_analysis.fairness.slice_findings[0].annotation],
 }))"""
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -118,11 +124,19 @@ def test_typing_autosaves_and_hostile_text_runs_nothing(
             rationale.fill("Missed repayers are the harm regulators ask about.")
             rationale.press("Tab")
             widget.locator('input[data-path="metrics[0].higher_is_better"]').check()
+            finding = "quantitative_analysis.fairness.slice_findings[0]"
+            status = widget.locator(f'select[data-path="{finding}.status"]')
+            assert status.locator("option").all_inner_texts() == ["open", "accepted", "mitigated"]
+            status.select_option("mitigated")
+            note = widget.locator(f'textarea[data-path="{finding}.annotation"]')
+            note.fill("Per-group thresholds since v3.")
+            note.press("Tab")
             notebook.page.wait_for_timeout(1000)
             assert notebook.kernel_json(3) == {
                 "co2_kg": 12.5,
                 "rationale": "Missed repayers are the harm regulators ask about.",
                 "higher_is_better": True,
+                "finding": ["mitigated", "Per-group thresholds since v3."],
             }
 
             widget.screenshot(path=str(artifacts / "card-editor-lab.png"))

@@ -1,11 +1,11 @@
 /**
  * One input per card field, by kind: text areas (Markdown ones with a preview), number
- * boxes, check boxes and name/value tables. Each reads what the user entered as the value
+ * boxes, check boxes, drop-downs and name/value tables. Each reads what the user entered as the value
  * to write, or as a message naming the field when it is not valid (then nothing is sent
  * and the typed text stays as it is).
  */
 import { renderMarkdown } from "./markdown";
-import type { CardField, FieldValue, KeyValueField, KeyValueRows, NumberField } from "./model";
+import type { CardField, ChoiceField, FieldValue, KeyValueField, KeyValueRows, NumberField } from "./model";
 
 export type Reading = { ok: true; value: FieldValue } | { ok: false; error: string };
 
@@ -165,6 +165,39 @@ function checkboxEditor(field: CardField & { kind: "checkbox" }): FieldEditor {
   };
 }
 
+function choiceEditor(field: ChoiceField): FieldEditor {
+  const select = element("select", "fw-field-input fw-choice");
+  select.dataset.path = field.path;
+  const show = (value: FieldValue): void => {
+    if (typeof value !== "string") {
+      return;
+    }
+    const values = field.options.includes(value) ? field.options : [value, ...field.options];
+    select.replaceChildren(
+      ...values.map((text) => {
+        const option = document.createElement("option");
+        option.value = text;
+        option.textContent = text;
+        return option;
+      }),
+    );
+    select.value = value;
+  };
+  show(field.value);
+  return {
+    path: field.path,
+    block: labelled(field, select),
+    immediate: true,
+    read: () =>
+      field.options.includes(select.value)
+        ? { ok: true, value: select.value }
+        : { ok: false, error: `${field.label} must be one of ${field.options.join(", ")}; it was not saved.` },
+    show,
+    typed: () => undefined,
+    click: () => false,
+  };
+}
+
 function keyValueEditor(field: KeyValueField): FieldEditor {
   const table = element("div", "fw-keyvalue");
   table.dataset.path = field.path;
@@ -247,6 +280,9 @@ export function fieldEditor(field: CardField): FieldEditor {
     case "keyvalue":
       editor = keyValueEditor(field);
       break;
+    case "choice":
+      editor = choiceEditor(field);
+      break;
     default:
       editor = textEditor(field);
   }
@@ -266,7 +302,7 @@ export function showError(editor: FieldEditor, error: string | null): void {
     message.hidden = error === null;
   }
   editor.block.dataset.invalid = String(error !== null);
-  for (const input of editor.block.querySelectorAll("input, textarea")) {
+  for (const input of editor.block.querySelectorAll("input, textarea, select")) {
     if (error === null) {
       input.removeAttribute("aria-invalid");
     } else {

@@ -1,7 +1,8 @@
 /**
  * ModelCardEditor: the card's human-written fields (text areas with a Markdown preview for
- * long-form fields, number boxes, check boxes and name/value tables), how complete the card
- * is for a profile, and whether the last save held. A value that is not valid (a number
+ * long-form fields, number boxes, check boxes, drop-downs and name/value tables), how
+ * complete the card is for a profile, and whether the last save held (or why Python
+ * refused the last edit). A value that is not valid (a number
  * box holding "abc") shows a message naming the field, is not sent, and stays as typed.
  */
 import type { RenderProps } from "@anywidget/types";
@@ -146,12 +147,16 @@ function render({ model, el }: RenderProps<CardEditorModel>): () => void {
 
   const showStatus = (): void => {
     const current = model.get("status");
+    const refused = current.refused ?? "";
     status.dataset.conflict = String(current.conflict);
+    status.dataset.refused = String(refused !== "");
     status.textContent = current.conflict
       ? current.message
-      : current.saved_at
-        ? `Saved at ${current.saved_at}`
-        : current.message || "No edits yet.";
+      : refused
+        ? `Not saved: ${refused}`
+        : current.saved_at
+          ? `Saved at ${current.saved_at}`
+          : current.message || "No edits yet.";
   };
 
   /** The field an event happened in. */

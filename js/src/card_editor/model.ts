@@ -1,8 +1,9 @@
 /** The ModelCardEditor's synced state: every trait the front end reads or writes, typed once. */
 
 /** How a field is edited: a text area (a Markdown one with a preview), a number box, a
- * check box, or rows of name and value (a table such as hyperparameters). */
-export type FieldKind = "text" | "markdown" | "number" | "integer" | "checkbox" | "keyvalue";
+ * check box, rows of name and value (a table such as hyperparameters), or a drop-down of a
+ * fixed list of values (a slice finding's status). */
+export type FieldKind = "text" | "markdown" | "number" | "integer" | "checkbox" | "keyvalue" | "choice";
 
 /** A key/value table: `[name, value as text]` per row. */
 export type KeyValueRows = [string, string][];
@@ -40,8 +41,16 @@ export interface KeyValueField extends FieldBase {
   value: KeyValueRows;
 }
 
+/** One of `options`; a value a card holds that is not among them (written by an older
+ * version) is shown as it is, and can be changed to one of them. */
+export interface ChoiceField extends FieldBase {
+  kind: "choice";
+  value: string;
+  options: string[];
+}
+
 /** One human-written field of the card. */
-export type CardField = TextField | NumberField | CheckboxField | KeyValueField;
+export type CardField = TextField | NumberField | CheckboxField | KeyValueField | ChoiceField;
 
 export interface CardSection {
   key: string;
@@ -56,11 +65,13 @@ export interface MissingField {
   why: string;
 }
 
-/** The last save: when, what happened, and whether the file changed on disk under us. */
+/** The last save: when, what happened, and whether the file changed on disk under us;
+ * `refused` says why Python did not take the last edit (empty or absent: it did). */
 export interface SaveStatus {
   saved_at: string;
   message: string;
   conflict: boolean;
+  refused?: string;
 }
 
 /** What the browser writes: one field's new value; Python checks, applies and saves it. */
