@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linprog
+from scipy import sparse
 
+from fairness_widgets.compute.box_lp import BoxLP
 from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
 
 
@@ -187,41 +188,37 @@ def equalized_odds_search(
     """Randomised choice maximising the summed value with every group's true and false
     positive rates within eps of each other (a linear programme per eps, HiGHS)."""
     corners = hull_corners(fpr, tpr, offsets)
-    sizes = [len(c) for c in corners]
-    n_weights = sum(sizes)
+    sizes = np.array([len(c) for c in corners])
+    n_weights = int(sizes.sum())
+    flat = np.concatenate(corners)
+    group = np.repeat(np.arange(len(corners)), sizes)
+    columns = np.arange(n_weights)
     # Variables: the weights of every group's corners, then the two window centres.
-    cost = -np.concatenate([value[c] for c in corners] + [np.zeros(2)])
-    equal_rows, bound_rows = [], []
-    offset = 0
-    for g, c in enumerate(corners):
-        row = np.zeros(n_weights + 2)
-        row[offset : offset + sizes[g]] = 1.0
-        equal_rows.append(row)
-        for rate, centre in ((tpr[c], n_weights), (fpr[c], n_weights + 1)):
-            above = np.zeros(n_weights + 2)
-            above[offset : offset + sizes[g]] = rate
-            above[centre] = -1.0
-            bound_rows += [above, -above]
-        offset += sizes[g]
+    cost = -np.concatenate([value[flat], np.zeros(2)])
+    shape = (len(corners), n_weights + 2)
+    a_eq = sparse.csr_matrix((np.ones(n_weights), (group, columns)), shape=shape)
+    # Per group: its mean tpr minus the tpr centre, and the same for fpr, each both ways.
+    blocks = []
+    for rate, centre in ((tpr[flat], n_weights), (fpr[flat], n_weights + 1)):
+        above = sparse.csr_matrix((rate, (group, columns)), shape=shape).tolil()
+        above[:, centre] = -1.0
+        blocks += [above.tocsr(), -above.tocsr()]
+    a_ub = sparse.vstack(blocks).tocsr()
+    lower = np.zeros(n_weights + 2)
+    upper = np.concatenate([np.full(n_weights, np.inf), np.ones(2)])
+    programme = BoxLP(cost, a_ub, a_eq, lower, upper)
     mixtures = []
+    starts = np.concatenate([[0], np.cumsum(sizes)])
     for epsilon in epsilons:
-        result = linprog(
-            cost,
-            A_ub=np.array(bound_rows),
-            b_ub=np.full(len(bound_rows), epsilon / 2.0),
-            A_eq=np.array(equal_rows),
-            b_eq=np.ones(len(equal_rows)),
-            bounds=[(0.0, None)] * n_weights + [(0.0, 1.0)] * 2,
-            method="highs",
-        )
-        if result.status != 0:
-            raise ValueError(f"Equalized odds within {epsilon:g} could not be solved: {result.message}")
-        points, weights, offset = [], [], 0
+        solved = programme.solve(np.full(a_ub.shape[0], epsilon / 2.0))
+        if isinstance(solved, str):
+            raise ValueError(f"Equalized odds within {epsilon:g} could not be solved: {solved}")
+        x, minimum = solved
+        points, weights = [], []
         for g, c in enumerate(corners):
-            share = result.x[offset : offset + sizes[g]]
+            share = np.clip(x[starts[g] : starts[g + 1]], 0.0, None)
             used = share > 1e-12
             points.append(c[used])
             weights.append(share[used] / share[used].sum())
-            offset += sizes[g]
-        mixtures.append(Mixture(float(epsilon), float(-result.fun), points, weights))
+        mixtures.append(Mixture(float(epsilon), float(-minimum), points, weights))
     return mixtures

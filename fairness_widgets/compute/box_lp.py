@@ -1,0 +1,115 @@
+"""One linear programme solved for a sequence of right-hand sides, warm-started.
+
+``min c @ x`` subject to ``A_ub @ x <= b`` and ``A_eq @ x = 1`` with bounds on ``x``, for
+several ``b`` in a row (the equalized-odds frontier changes only the allowed disparity).
+With ``highspy`` (the [fast] extra) the model is passed to HiGHS once and each new ``b``
+re-solved from the previous optimal basis (a few simplex iterations); without it, SciPy's
+``linprog`` (the same HiGHS, from scratch) solves each one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from types import ModuleType
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+from scipy.optimize import linprog
+
+from fairness_widgets.compute import compiled
+
+
+def _import_highspy() -> ModuleType | None:
+    try:
+        return importlib.import_module("highspy")
+    except ImportError:
+        return None
+
+
+highspy = _import_highspy()
+_banner_shown = False
+
+
+def _quiet_highs() -> object:
+    """A HiGHS instance that logs nothing. HiGHS prints its banner on the first instance
+    of a process, from C, before any option can be set: silence that one at the file
+    descriptor."""
+    global _banner_shown  # noqa: PLW0603 (once per process)
+    assert highspy is not None
+    if _banner_shown:
+        solver = highspy.Highs()
+    else:
+        saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+            solver = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(null)
+        _banner_shown = True
+    solver.setOptionValue("output_flag", False)
+    return solver
+
+
+class BoxLP:
+    """The programme with fixed ``cost``, ``a_ub``, ``a_eq`` (rows summing to 1) and
+    bounds; :meth:`solve` takes the ``b_ub`` of the moment."""
+
+    def __init__(
+        self,
+        cost: NDArray[np.float64],
+        a_ub: sparse.csr_matrix,
+        a_eq: sparse.csr_matrix,
+        lower: NDArray[np.float64],
+        upper: NDArray[np.float64],
+    ) -> None:
+        self.cost, self.a_ub, self.a_eq, self.lower, self.upper = cost, a_ub, a_eq, lower, upper
+        # Switched off with the compiled kernels (FAIRNESS_WIDGETS_COMPILED=0).
+        self.solver = self._build() if highspy is not None and compiled.ENABLED else None
+
+    def _build(self) -> object:
+        assert highspy is not None
+        matrix = sparse.vstack([self.a_ub, self.a_eq]).tocsc()
+        model = highspy.HighsLp()
+        model.num_col_, model.num_row_ = matrix.shape[1], matrix.shape[0]
+        model.col_cost_ = self.cost
+        model.col_lower_, model.col_upper_ = self.lower, self.upper
+        n_ub, n_eq = self.a_ub.shape[0], self.a_eq.shape[0]
+        model.row_lower_ = np.concatenate([np.full(n_ub, -np.inf), np.ones(n_eq)])
+        model.row_upper_ = np.concatenate([np.zeros(n_ub), np.ones(n_eq)])
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.num_col_, model.a_matrix_.num_row_ = matrix.shape[1], matrix.shape[0]
+        model.a_matrix_.start_ = matrix.indptr
+        model.a_matrix_.index_ = matrix.indices
+        model.a_matrix_.value_ = matrix.data
+        solver = _quiet_highs()
+        solver.passModel(model)  # type: ignore[attr-defined]
+        return solver
+
+    def solve(self, b_ub: NDArray[np.float64]) -> tuple[NDArray[np.float64], float] | str:
+        """The optimal ``x`` and ``c @ x``, or why there is none."""
+        if self.solver is None:
+            result = linprog(
+                self.cost,
+                A_ub=self.a_ub,
+                b_ub=b_ub,
+                A_eq=self.a_eq,
+                b_eq=np.ones(self.a_eq.shape[0]),
+                bounds=np.column_stack([self.lower, self.upper]),
+                method="highs",
+            )
+            return (np.asarray(result.x), float(result.fun)) if result.status == 0 else str(result.message)
+        assert highspy is not None
+        solver: object = self.solver
+        n_ub = self.a_ub.shape[0]
+        rows = np.arange(n_ub, dtype=np.int32)
+        solver.changeRowsBounds(n_ub, rows, np.full(n_ub, -np.inf), np.asarray(b_ub, dtype=np.float64))  # type: ignore[attr-defined]
+        solver.run()  # type: ignore[attr-defined]
+        status = solver.getModelStatus()  # type: ignore[attr-defined]
+        if status != highspy.HighsModelStatus.kOptimal:
+            return str(solver.modelStatusToString(status))  # type: ignore[attr-defined]
+        x = np.asarray(solver.getSolution().col_value, dtype=np.float64)  # type: ignore[attr-defined]
+        return x, float(solver.getInfo().objective_function_value)  # type: ignore[attr-defined]
