@@ -28,6 +28,8 @@ import gc
 import importlib.metadata
 import json
 import math
+import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -41,10 +43,12 @@ from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 import fairness_widgets as fw
-from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES, selection_rate
+from fairness_widgets.compute import compiled
+from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES
 from fairness_widgets.compute.hull_search import Hulls, hull_search
 from fairness_widgets.compute.objectives import make_objective
 from fairness_widgets.compute.operating_points import operating_points
+from fairness_widgets.compute.point_values import point_values
 from fairness_widgets.compute.tradeoff import Tradeoff
 from fairness_widgets.compute.window_search import window_search
 
@@ -117,6 +121,7 @@ class Frontier:
     n_points: int  # operating points (all groups)
     n_frontier: int  # rows of Tradeoff.points
     error: str = ""  # what tradeoff() raised, if it failed (time is then NaN)
+    numpy_time: Measure | None = None  # the same with the compiled kernels switched off
 
 
 @dataclass
@@ -144,31 +149,61 @@ def frontier_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
     """The exact demographic-parity frontier's parts, each timed alone on the inputs
     ``tradeoff()`` gives it; "the rest" is the total minus the parts."""
     view = cross_view(audit)
-    points = operating_points(view, audit.cells)
-    goal = make_objective("accuracy", points.positives.sum(), points.negatives.sum())
-    value = goal.of_counts(points.tp, points.fp)
-    lengths = np.diff(points.offsets)
-    positives, negatives = np.repeat(points.positives, lengths), np.repeat(points.negatives, lengths)
-    rate = selection_rate(points.tp, points.fp, positives, negatives)
+    positives = int(np.dot(audit.cells.count, audit.cells.y_true))
+    goal = make_objective("accuracy", positives, audit.cells.n_rows - positives)
+    weights = (goal.tp_weight, goal.fp_weight)
+    points = operating_points(view, audit.cells, weights)
+    values = point_values(points, goal, "demographic_parity")
+    rate, value = values.rates["selection_rate"], values.value
     widest = audit.tradeoff("demographic_parity", attribute=CROSS_VIEW).points["disparity"].iloc[0]
     grid = np.linspace(0.0, widest, 21)
     hulls = Hulls(rate, value, points.offsets)
     steps: list[tuple[str, Callable[[], Any]]] = [
         (
-            "operating points (`operating_points`: sorts, cumulative counts)",
-            partial(operating_points, view, audit.cells),
+            "operating points (`operating_points`: one pass over the cells in score order)",
+            partial(operating_points, view, audit.cells, weights),
+        ),
+        (
+            "objective and rate of every point (`point_values`)",
+            partial(point_values, points, goal, "demographic_parity"),
         ),
         ("upper hulls per group (`Hulls`)", partial(Hulls, rate, value, points.offsets)),
         (
             "deterministic thresholds (`window_search`, given the hulls)",
-            partial(window_search, rate, value, points.offsets, grid, hulls),
+            partial(window_search, rate, value, points.offsets, grid, hulls, ordered=values.ordered),
         ),
         ("randomised thresholds (`hull_search`, given the hulls)", partial(hull_search, hulls, grid)),
     ]
     parts = [Part(name, time_best(run, repeats)[0]) for name, run in steps]
     rest = total.value - sum(part.time.value for part in parts)
-    name = "the rest (objective, rates, reference points, result tables), by difference"
+    name = "the rest (single threshold, unconstrained point, result tables), by difference"
     return [*parts, Part(name, Measure(rest))]
+
+
+def first_call_seconds(rows: int) -> float | None:
+    """Seconds the first exact frontier of a fresh process takes beyond the second one,
+    with numba's cache in an empty folder: the one-time compilation of the kernels (later
+    processes load them from the cache). None without numba."""
+    if not compiled.AVAILABLE:
+        return None
+    probe = (
+        "import sys, time; sys.path.insert(0, 'benchmarks'); import bench_core, fairness_widgets as fw\n"
+        f"data = bench_core.make_data({rows}, 1)\n"
+        "sensitive = data.sensitive('category')\n"
+        "audit = fw.Audit(data.y_true, y_score=data.y_score, sensitive=sensitive, resolution=None)\n"
+        "times = []\n"
+        "for _ in range(2):\n"
+        "    start = time.perf_counter()\n"
+        f"    audit.tradeoff('demographic_parity', attribute={CROSS_VIEW!r})\n"
+        "    times.append(time.perf_counter() - start)\n"
+        "print(times[0] - times[1])\n"
+    )
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        result = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True, cwd=ROOT
+        )
+    return float(result.stdout.strip().splitlines()[-1])
 
 
 # --------------------------------------------------------------------------- fairlearn
@@ -431,6 +466,7 @@ class Benchmark:
     fairlearn: list[FairlearnRun] = field(default_factory=list)
     browser: BrowserRun | None = None
     skipped: dict[str, str] = field(default_factory=dict)  # section: why
+    compile_seconds: float | None = None
 
     def measure_frontiers(self, data: Data) -> fw.Audit:
         """The yardstick, every mode x constraint, and the exact parts; returns the exact audit."""
@@ -453,7 +489,14 @@ class Benchmark:
                     self.frontiers.append(Frontier(mode, constraint, timing, 0, 0, error))
                     continue
                 n_points = len(tradeoff.operating_points.thresholds)
-                self.frontiers.append(Frontier(mode, constraint, timing, n_points, len(tradeoff.points)))
+                found = Frontier(mode, constraint, timing, n_points, len(tradeoff.points))
+                if compiled.AVAILABLE and compiled.ENABLED:
+                    compiled.ENABLED = False
+                    try:
+                        found.numpy_time, _ = time_best(run, self.repeats)
+                    finally:
+                        compiled.ENABLED = True
+                self.frontiers.append(found)
         total = self.frontier("exact", "demographic_parity")
         if total is not None and not total.error:
             log(f"  [{data.n_rows:,}] parts of the exact demographic-parity frontier")
@@ -581,7 +624,17 @@ def runs_text(measure: Measure) -> str:
 
 
 def packages() -> str:
-    names = ("fairness-widgets", "numpy", "pandas", "scipy", "scikit-learn", "fairlearn", "jupyterlab")
+    names = (
+        "fairness-widgets",
+        "numpy",
+        "pandas",
+        "scipy",
+        "scikit-learn",
+        "fairlearn",
+        "jupyterlab",
+        "numba",
+        "highspy",
+    )
     versions = []
     for name in (*names, "anywidget", "playwright"):
         try:
@@ -644,39 +697,57 @@ def frontier_section(bench: Benchmark) -> list[str]:
         return [*lines, bench.skipped.get("frontier", "Not measured."), ""]
     argsort = bench.argsort.value
     lines += [
-        "| scores | what | time | runs | / argsort | operating points | frontier rows |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| scores | what | time | runs | / argsort | numpy path (no [fast] extra) | operating points "
+        "| frontier rows |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
         f"| — | `np.argsort(scores)` (the yardstick) | {fmt_time(argsort)} | {bench.argsort.runs} "
-        "| 1.0× | | |",
+        "| 1.0× | | | |",
     ]
     if bench.stable_argsort is not None:
         stable = bench.stable_argsort
         lines.append(
             f"| — | `np.argsort(scores, kind='stable')` | {fmt_time(stable.value)} | {stable.runs} "
-            f"| {fmt_ratio(stable.value / argsort)} | | |"
+            f"| {fmt_ratio(stable.value / argsort)} | | | |"
         )
     for mode in MODES:
         build = bench.builds.get(mode)
         if build is not None:
             lines.append(
                 f"| {mode} | building the `Audit` (context, not part of the frontier) "
-                f"| {fmt_time(build.value)} | {build.runs} | {fmt_ratio(build.value / argsort)} | | |"
+                f"| {fmt_time(build.value)} | {build.runs} | {fmt_ratio(build.value / argsort)} | | | |"
             )
         for found in (f for f in bench.frontiers if f.mode == mode):
             if found.error:
-                lines.append(f"| {mode} | `tradeoff('{found.constraint}')` | raised {found.error} | | | | |")
+                lines.append(
+                    f"| {mode} | `tradeoff('{found.constraint}')` | raised {found.error} | | | | | |"
+                )
                 continue
+            slow = found.numpy_time
+            plain = "" if slow is None else f"{fmt_time(slow.value)} ({fmt_ratio(slow.value / argsort)})"
             lines.append(
                 f"| {mode} | `tradeoff('{found.constraint}')` | {fmt_time(found.time.value)} "
-                f"| {found.time.runs} | {fmt_ratio(found.time.value / argsort)} | {found.n_points:,} "
-                f"| {found.n_frontier} |"
+                f"| {found.time.runs} | {fmt_ratio(found.time.value / argsort)} | {plain} "
+                f"| {found.n_points:,} | {found.n_frontier} |"
             )
     lines += [
         "",
         "Operating points: every distinct score level of every group, plus one per group (no one "
         "positive). Frontier rows: the 21 deterministic and 21 randomised points plus the 2 reference "
-        "points (predictive parity: deterministic only; equalized odds: randomised only).",
+        "points (predictive parity: deterministic only; equalized odds: randomised only). "
+        "Compiled kernels (numba, highspy: the `[fast]` extra) "
+        + (
+            "were used; the numpy path column switches them off (`FAIRNESS_WIDGETS_COMPILED=0`)."
+            if compiled.AVAILABLE
+            else "were not installed."
+        ),
     ]
+    if bench.compile_seconds is not None:
+        lines += [
+            "",
+            f"One-time compilation of the kernels (a fresh process with an empty numba cache, first exact "
+            f"frontier minus the second): {bench.compile_seconds:.1f} s; later processes load them from "
+            "numba's cache.",
+        ]
     return lines
 
 
@@ -804,6 +875,8 @@ def run_benchmark(args: argparse.Namespace, argv: list[str]) -> int:
     log(f"{args.rows:,} rows: generating data")
     data = make_data(args.rows, args.seed)
     exact = bench.measure_frontiers(data)
+    log("one-time compilation of the kernels (a fresh process, an empty numba cache)")
+    bench.compile_seconds = first_call_seconds(args.rows)
     if args.skip_fairlearn:
         bench.skipped["fairlearn"] = "not measured (--skip-fairlearn)"
     else:

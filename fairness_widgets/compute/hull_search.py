@@ -18,7 +18,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from fairness_widgets.compute import hull_search_kernel as kernels
 from fairness_widgets.compute.box_lp import BoxLP
+from fairness_widgets.compute.compiled import worth_compiling
 from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
 
 
@@ -32,11 +34,28 @@ class Mixture:
     weights: list[NDArray[np.float64]]
 
 
+#: Hull corners (x, v, start, last), peaks, sorted breakpoints, epsilons, lowest starts and
+#: the highest start, as the compiled searches take them.
+KernelArguments = tuple[
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.intp],
+    NDArray[np.intp],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    float,
+]
+
+
 class Hulls:
     """Every group's upper hull of (rate, value) in flat arrays, searchable by
     ``2 * group + rate`` (rates lie in [0, 1])."""
 
     def __init__(self, rate: NDArray[np.float64], value: NDArray[np.float64], offsets: NDArray[np.intp]):
+        # The searches below are small; compile them when the points were many.
+        self.use_kernels = worth_compiling(len(rate))
         corners = upper_hulls(rate, value, offsets)
         self.corners = np.concatenate(corners)
         lengths = np.array([len(c) for c in corners])
@@ -50,6 +69,28 @@ class Hulls:
         peaks = [a + int(np.argmax(self.v[a : b + 1])) for a, b in zip(self.start, self.last, strict=True)]
         self.peak = self.x[peaks]
         self._best_starts: dict[bytes, tuple[NDArray[np.intp], NDArray[np.float64]]] = {}
+        self.base = np.sort(np.concatenate([self.x, self.peak]))
+
+    def _kernel_arguments(self, epsilons: NDArray[np.float64]) -> KernelArguments:
+        lowest = float(self.x[self.start].max()) - epsilons
+        highest = float(self.x[self.last].min())
+        return (self.x, self.v, self.start, self.last, self.peak, self.base, epsilons, lowest, highest)
+
+    def best_start_values(self, epsilons: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Per eps, the window start with the largest summed hull value."""
+        epsilons = np.ascontiguousarray(epsilons, dtype=np.float64)
+        if self.use_kernels:
+            self._check_overlap(epsilons)
+            found: NDArray[np.float64] = kernels.best_starts(*self._kernel_arguments(epsilons))
+            return found
+        index, candidates = self.best_starts(epsilons)
+        return candidates[np.arange(len(epsilons)), index]
+
+    def _check_overlap(self, epsilons: NDArray[np.float64]) -> None:
+        low = float(self.x[self.start].max())
+        high = float(self.x[self.last].min())
+        if low - epsilons.min() > high + 1e-12:
+            raise ValueError(f"No randomised thresholds keep every group's rate within {epsilons.min():g}.")
 
     def segment(self, target: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
         """For targets (groups x anything), the hull segment [j, j + 1] holding each, and
@@ -125,6 +166,14 @@ class Hulls:
         """Per eps, an interval of window starts outside which the summed hull value is
         below ``level`` (the hull bounds every deterministic choice, so no better
         deterministic window starts outside it)."""
+        if self.use_kernels:
+            epsilons = np.ascontiguousarray(epsilons, dtype=np.float64)
+            self._check_overlap(epsilons)
+            level = np.ascontiguousarray(level, dtype=np.float64)
+            reach: tuple[NDArray[np.float64], NDArray[np.float64]] = kernels.starts_reaching(
+                *self._kernel_arguments(epsilons), level
+            )
+            return reach
         best, candidates = self.best_starts(epsilons)
         rows = np.arange(len(epsilons))
         last = candidates.shape[1] - 1
@@ -155,8 +204,7 @@ def hull_search(hulls: Hulls, epsilons: NDArray[np.float64]) -> list[Mixture]:
     epsilons = epsilons[epsilons >= widest_gap - 1e-12]
     if len(epsilons) == 0:
         return []
-    index, candidates = hulls.best_starts(epsilons)
-    best = candidates[np.arange(len(epsilons)), index]
+    best = hulls.best_start_values(epsilons)
     target = np.clip(hulls.peak[:, None], best, best + epsilons)  # groups x epsilons
     value_at = hulls.value_at(target).sum(axis=0)
     j, along = hulls.segment(target)

@@ -132,8 +132,7 @@ def _best_windows(
     start_high = float(points.highest.min())
     # A first feasible choice per eps: the best randomised window (each group's hull bounds
     # its points, so the best deterministic window is near it) and a few to its left.
-    index, candidates = hulls.best_starts(epsilons)
-    randomised = candidates[np.arange(len(epsilons)), index]
+    randomised = hulls.best_start_values(epsilons)
     seeds = randomised[:, None] + np.linspace(-1.0, 0.0, 5) * epsilons[:, None]
     seeds = np.clip(seeds, start_low[:, None], start_high)
     found = points.totals(seeds.ravel(), (seeds + epsilons[:, None]).ravel()).reshape(seeds.shape)

@@ -124,8 +124,7 @@ def compiled_windows(
         start_low = float(points.lowest.max()) - eps
         start_high = float(points.highest.min())
         # First choices: the best randomised window's start and a few to its left.
-        index, candidates = hulls.best_starts(eps)
-        randomised = candidates[np.arange(len(eps)), index]
+        randomised = hulls.best_start_values(eps)
         seeds = randomised[:, None] + np.linspace(-1.0, 0.0, 5) * eps[:, None]
         seeds = np.clip(seeds, start_low[:, None], start_high)
         found = points.totals(seeds.ravel(), (seeds + eps[:, None]).ravel()).reshape(seeds.shape)
