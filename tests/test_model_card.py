@@ -155,6 +155,25 @@ def test_json_schema_validates_a_saved_card(audit: fw.Audit, tmp_path: Path) -> 
         jsonschema.validate({**data, "surprise": 1}, fw.ModelCard.json_schema())
 
 
+def test_fixed_lists_are_checked_on_load_and_listed_in_the_json_schema(
+    audit: fw.Audit, tmp_path: Path
+) -> None:
+    card = rich_card(audit)
+    path = card.save(tmp_path / "card.json")
+    data = json.loads(path.read_text())
+    data["signoffs"][0]["decision"] = "maybe"
+    path.write_text(json.dumps(data))
+    with pytest.raises(CardFormatError, match=r"signoffs\[0\]\.decision: 'maybe' is not allowed; use one of"):
+        fw.ModelCard.load(path)
+    definitions = fw.ModelCard.json_schema()["$defs"]
+    assert definitions["SignOff"]["properties"]["decision"]["enum"] == [
+        "approve",
+        "approve_with_conditions",
+        "reject",
+    ]
+    assert definitions["SliceFinding"]["properties"]["status"]["enum"] == ["open", "accepted", "mitigated"]
+
+
 # ------------------------------------------------------------------ hash and sign-offs
 
 

@@ -74,6 +74,13 @@ def _convert(tp: Any, value: Any, path: str, unknown: dict[str, Any] | None = No
             )
         for key in extra:
             typing.cast(dict[str, Any], unknown)[f"{path}.{key}"] = value[key]
+        for item in dataclasses.fields(tp):
+            choices = item.metadata.get("one_of")
+            if choices is not None and item.name in value and value[item.name] not in choices:
+                raise CardFormatError(
+                    f"{path}.{item.name}: {value[item.name]!r} is not allowed; use one of "
+                    f"{', '.join(repr(c) for c in choices)}."
+                )
         return tp(
             **{k: _convert(hints[k], v, f"{path}.{k}", unknown) for k, v in value.items() if k in hints}
         )
@@ -119,6 +126,14 @@ def json_schema(cls: type) -> dict[str, Any]:
     } | ({} if root == {"$ref": f"#/$defs/{cls.__name__}"} else root)
 
 
+def _choices(cls: type, name: str) -> dict[str, Any]:
+    """``{"enum": [...]}`` for a field declared with ``one_of``, else nothing."""
+    for item in dataclasses.fields(cls):
+        if item.name == name and "one_of" in item.metadata:
+            return {"enum": list(item.metadata["one_of"])}
+    return {}
+
+
 def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
     if tp is Any:
         return {}
@@ -132,7 +147,7 @@ def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
             hints = _hints(tp)
             defs[name] = {
                 "type": "object",
-                "properties": {k: _schema(v, defs) for k, v in hints.items()},
+                "properties": {k: _schema(v, defs) | _choices(tp, k) for k, v in hints.items()},
                 "additionalProperties": False,
             }
             if tp.__doc__ and not tp.__doc__.startswith(f"{name}("):

@@ -21,6 +21,14 @@ SOURCES = ("computed", "human", "imported")
 SLICE_STATUSES = ("open", "accepted", "mitigated")
 #: How a criterion compares its value with its threshold (:attr:`Criterion.comparator`).
 COMPARATORS = (">=", "<=", ">", "<")
+#: What a reviewer decided (:attr:`SignOff.decision`).
+DECISIONS = ("approve", "approve_with_conditions", "reject")
+
+
+def one_of(default: str, choices: tuple[str, ...]) -> Any:
+    """A text field that must be one of ``choices``: checked when a card is loaded, an
+    ``enum`` in the JSON Schema."""
+    return field(default=default, metadata={"one_of": choices})
 
 
 @dataclass
@@ -111,7 +119,7 @@ class EvaluationFactor:
     intersect_with: list[str] = field(default_factory=list)
     kind: str = "protected"  # protected | proxy | context
     rationale: str = ""
-    source: str = "human"
+    source: str = one_of("human", SOURCES)
 
 
 @dataclass
@@ -138,7 +146,7 @@ class Metric:
     decision_threshold: float | None = None
     decision_threshold_rationale: str = ""
     variation: Variation = field(default_factory=Variation)
-    source: str = "human"
+    source: str = one_of("human", SOURCES)
 
 
 @dataclass
@@ -174,7 +182,7 @@ class Dataset:
     sensitive_attributes: list[str] = field(default_factory=list)
     group_counts: dict[str, int] = field(default_factory=dict)
     datasheet: Datasheet = field(default_factory=Datasheet)
-    source: str = "human"
+    source: str = one_of("human", SOURCES)
 
 
 @dataclass
@@ -223,7 +231,7 @@ class Result:
     ci_method: str = ""
     n: int | None = None
     decision_threshold: float | None = None
-    source: str = "human"
+    source: str = one_of("human", SOURCES)
 
 
 @dataclass
@@ -239,7 +247,7 @@ class Disparity:
     ci_method: str = ""
     p_value: float | None = None
     flag: str = ""
-    source: str = "human"
+    source: str = one_of("human", SOURCES)
 
 
 @dataclass
@@ -247,12 +255,12 @@ class Criterion:
     rule_id: str = ""
     expression: str = ""
     threshold: float | None = None
-    comparator: str = ""
+    comparator: str = one_of("", ("", *COMPARATORS))
     use_ci_bound: bool = False
     value: float | None = None
     passed: bool | None = None
     evaluated_at: str = ""
-    source: str = "human"
+    source: str = one_of("human", SOURCES)
 
 
 @dataclass
@@ -273,7 +281,7 @@ class Mitigation:
     after: str = ""
     rationale: str = ""
     thresholds: list[GroupThreshold] = field(default_factory=list)
-    source: str = "human"
+    source: str = one_of("human", SOURCES)
 
 
 @dataclass
@@ -285,8 +293,8 @@ class SliceFinding:
     q_value: float | None = None
     n: int | None = None
     annotation: str = ""
-    status: str = "open"  # one of SLICE_STATUSES
-    source: str = "human"
+    status: str = one_of("open", SLICE_STATUSES)
+    source: str = one_of("human", SOURCES)
 
 
 @dataclass
@@ -434,11 +442,8 @@ class SignOff:
     name: str = ""
     contact: str = ""
     signed_at: str = ""
-    decision: str = "approve"  # approve | approve_with_conditions | reject
+    decision: str = one_of("approve", DECISIONS)
     conditions: str = ""
     scope: list[str] = field(default_factory=list)
     content_hash: str = ""
     comment: str = ""
-
-
-DECISIONS = ("approve", "approve_with_conditions", "reject")

@@ -20,10 +20,8 @@ from numpy.typing import NDArray
 from fairness_widgets.compute.compiled import worth_compiling
 from fairness_widgets.compute.hull_search import Hulls
 from fairness_widgets.compute.range_max import RangeMax
-from fairness_widgets.compute.window_search_compiled import compiled_windows
+from fairness_widgets.compute.window_search_compiled import RATE_TOLERANCE, common_rates, compiled_windows
 
-#: Rates closer than this count as equal (float noise in tp / n).
-RATE_TOLERANCE = 1e-12
 #: Each surviving interval of window starts is split into this many.
 SPLIT = 4
 
@@ -109,14 +107,7 @@ class _SortedPoints:
 def _common_rates(points: _SortedPoints) -> NDArray[np.float64]:
     """The rates (within ``RATE_TOLERANCE``) that every group can reach exactly."""
     starts = np.concatenate([[0], np.cumsum(np.bincount(points.group, minlength=points.n_groups))])
-    rates = [points.rate[starts[g] : starts[g + 1]] for g in range(points.n_groups)]
-    common = np.unique(min(rates, key=len))
-    for rate in rates:
-        near = np.searchsorted(rate, common - RATE_TOLERANCE, side="left")
-        inside = near < len(rate)
-        common = common[inside]
-        common = common[rate[near[inside]] <= common + RATE_TOLERANCE]
-    return common
+    return common_rates([points.rate[starts[g] : starts[g + 1]] for g in range(points.n_groups)])
 
 
 def _best_windows(

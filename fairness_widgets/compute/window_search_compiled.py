@@ -80,14 +80,20 @@ class SortedPoints:
 
     def common_rates(self) -> NDArray[np.float64]:
         """The rates (within ``RATE_TOLERANCE``) that every group can reach exactly."""
-        groups = [self.rate[a:b] for a, b in zip(self.offsets[:-1], self.offsets[1:], strict=True)]
-        common = np.unique(min(groups, key=len))
-        for rate in groups:
-            near = np.searchsorted(rate, common - RATE_TOLERANCE, side="left")
-            inside = near < len(rate)
-            common = common[inside]
-            common = common[rate[near[inside]] <= common + RATE_TOLERANCE]
-        return common
+        return common_rates(
+            [self.rate[a:b] for a, b in zip(self.offsets[:-1], self.offsets[1:], strict=True)]
+        )
+
+
+def common_rates(groups: list[NDArray[np.float64]]) -> NDArray[np.float64]:
+    """The rates (within ``RATE_TOLERANCE``) found in every group's sorted rates."""
+    common = np.unique(min(groups, key=len))
+    for rate in groups:
+        near = np.searchsorted(rate, common - RATE_TOLERANCE, side="left")
+        inside = near < len(rate)
+        common = common[inside]
+        common = common[rate[near[inside]] <= common + RATE_TOLERANCE]
+    return common
 
 
 def compiled_windows(
