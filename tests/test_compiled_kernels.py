@@ -5,6 +5,7 @@ audit) and in any order (as a dataframe engine returns them)."""
 from __future__ import annotations
 
 import dataclasses
+import types
 
 import numpy as np
 import pandas as pd
@@ -117,3 +118,25 @@ def test_switched_off_by_the_environment_variable() -> None:
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_read_only_install_compiles_without_the_disk_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """numba refuses ``cache=True`` when no cache folder is writable; the kernels then
+    compile in each process instead of failing the import."""
+    assert compiled.numba is not None
+    real_njit = compiled.numba.njit
+    asked: list[bool] = []
+
+    def njit(**options: object) -> object:
+        asked.append(bool(options["cache"]))
+        if options["cache"]:
+            raise RuntimeError("cannot cache function 'f': no locator available for file 'f.py'")
+        return real_njit(**options)
+
+    monkeypatch.setattr(compiled, "numba", types.SimpleNamespace(njit=njit))
+
+    def total(values: np.ndarray) -> float:
+        return float(values.sum())
+
+    assert compiled.kernel(total)(np.arange(4.0)) == 6.0
+    assert asked == [True, False]

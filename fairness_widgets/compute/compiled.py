@@ -38,11 +38,16 @@ ENABLED = os.environ.get("FAIRNESS_WIDGETS_COMPILED", "1").strip().lower() not i
 
 
 def kernel(function: F) -> F:
-    """Compile ``function`` with numba (lazily, on first call; cached on disk) when numba is
-    installed; otherwise return it unchanged (it is then only called from tests)."""
+    """Compile ``function`` with numba (lazily, on first call; cached on disk, or per
+    process where no cache folder is writable) when numba is installed; otherwise return
+    it unchanged (then :func:`worth_compiling` is False and nothing calls it)."""
     if numba is None:
         return function
-    return cast(F, numba.njit(cache=True, nogil=True, error_model="numpy")(function))
+    options = {"nogil": True, "error_model": "numpy"}
+    try:
+        return cast(F, numba.njit(cache=True, **options)(function))
+    except RuntimeError:  # no writable cache folder (read-only install, no home): compile per process
+        return cast(F, numba.njit(cache=False, **options)(function))
 
 
 def worth_compiling(n_points: int) -> bool:
