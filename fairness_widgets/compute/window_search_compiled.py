@@ -11,6 +11,7 @@ from fairness_widgets.compute.hull_search import Hulls
 from fairness_widgets.compute.window_search_kernel import (
     block_tables,
     branch_and_bound,
+    bucket_index,
     sorted_and_defined,
     window_picks,
     window_totals,
@@ -51,9 +52,12 @@ class SortedPoints:
         self.lowest = self.rate[self.offsets[:-1]]
         self.highest = self.rate[self.offsets[1:] - 1]
         self.best, self.where = block_tables(self.value)
+        # About four points a bucket, at most 4,096 buckets a group.
+        n_buckets = int(min(max(2 ** round(np.log2(max(len(self.rate) / n_groups / 4, 1))), 16), 4096))
+        self.buckets = bucket_index(self.rate, self.offsets, n_buckets)
         # Each group's best point of all (an index into the sorted points).
         self.peak = window_picks(
-            self.rate, self.value, self.offsets, self.best, self.where, -np.inf, np.inf, 0.0
+            self.rate, self.value, self.offsets, self.best, self.where, self.buckets, -np.inf, np.inf, 0.0
         )
 
     def flat_index(self, positions: NDArray[np.intp]) -> NDArray[np.intp]:
@@ -67,6 +71,7 @@ class SortedPoints:
             self.best,
             self.where,
             self.peak,
+            self.buckets,
             np.ascontiguousarray(lows, dtype=np.float64),
             np.ascontiguousarray(highs, dtype=np.float64),
             RATE_TOLERANCE,
@@ -74,7 +79,15 @@ class SortedPoints:
 
     def picks(self, low: float, high: float) -> NDArray[np.intp]:
         positions = window_picks(
-            self.rate, self.value, self.offsets, self.best, self.where, low, high, RATE_TOLERANCE
+            self.rate,
+            self.value,
+            self.offsets,
+            self.best,
+            self.where,
+            self.buckets,
+            low,
+            high,
+            RATE_TOLERANCE,
         )
         return self.flat_index(positions)
 
@@ -148,6 +161,7 @@ def compiled_windows(
                 points.best,
                 points.where,
                 points.peak,
+                points.buckets,
                 float(eps[k]),
                 float(a[k]),
                 float(b[k]),

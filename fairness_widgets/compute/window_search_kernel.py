@@ -96,16 +96,37 @@ def _range_argmax(
 
 
 @kernel
-def _first_at(rate: NDArray[np.float64], start: int, end: int, target: float) -> int:
-    """First index in ``[start, end)`` with rate >= target (end if none)."""
-    lo, hi = start, end
+def bucket_index(rate: NDArray[np.float64], offsets: NDArray[np.intp], n_buckets: int) -> NDArray[np.intp]:
+    """``[g, b]``: the first point of group ``g`` whose rate is in bucket ``b`` or above
+    (bucket: ``floor(rate * n_buckets)``, clipped to 0 .. n_buckets), so that a search for
+    a rate reads only its bucket."""
+    n_groups = len(offsets) - 1
+    table = np.empty((n_groups, n_buckets + 2), dtype=np.intp)
+    for g in range(n_groups):
+        i, end = offsets[g], offsets[g + 1]
+        for b in range(n_buckets + 2):
+            while i < end and min(max(np.floor(rate[i] * n_buckets), 0.0), n_buckets) < b:
+                i += 1
+            table[g, b] = i
+    return table
+
+
+@kernel
+def _first_at(
+    rate: NDArray[np.float64], buckets: NDArray[np.intp], g: int, start: int, end: int, target: float
+) -> int:
+    """First index in ``[start, end)`` of group ``g`` with rate >= target (end if none)."""
+    n_buckets = buckets.shape[1] - 2
+    b = int(min(max(np.floor(target * n_buckets), 0.0), n_buckets))
+    lo = max(start, buckets[g, b])
+    hi = max(lo, min(end, buckets[g, b + 1]))  # every point from here on is >= target
     while lo < hi:
         mid = (lo + hi) >> 1
         if rate[mid] < target:
             lo = mid + 1
         else:
             hi = mid
-    return lo
+    return int(lo)
 
 
 @kernel
@@ -116,6 +137,7 @@ def _total(
     best: NDArray[np.float64],
     where: NDArray[np.intp],
     peak: NDArray[np.intp],
+    buckets: NDArray[np.intp],
     low: float,
     high: float,
     tolerance: float,
@@ -131,8 +153,8 @@ def _total(
         if low_edge <= rate[top] <= high_edge:
             total += value[top]
             continue
-        lo = _first_at(rate, offsets[g], offsets[g + 1], low_edge)
-        hi = _first_at(rate, lo, offsets[g + 1], np.nextafter(high_edge, np.inf)) - 1
+        lo = _first_at(rate, buckets, g, offsets[g], offsets[g + 1], low_edge)
+        hi = _first_at(rate, buckets, g, lo, offsets[g + 1], np.nextafter(high_edge, np.inf)) - 1
         if lo > hi:
             return -np.inf
         total += value[_range_argmax(value, best, where, lo, hi)]
@@ -147,6 +169,7 @@ def window_totals(
     best: NDArray[np.float64],
     where: NDArray[np.intp],
     peak: NDArray[np.intp],
+    buckets: NDArray[np.intp],
     lows: NDArray[np.float64],
     highs: NDArray[np.float64],
     tolerance: float,
@@ -154,7 +177,7 @@ def window_totals(
     """:func:`_total` of each window ``[lows[k], highs[k]]``."""
     totals = np.empty(len(lows))
     for k in range(len(lows)):
-        totals[k] = _total(rate, value, offsets, best, where, peak, lows[k], highs[k], tolerance)
+        totals[k] = _total(rate, value, offsets, best, where, peak, buckets, lows[k], highs[k], tolerance)
     return totals
 
 
@@ -165,6 +188,7 @@ def window_picks(
     offsets: NDArray[np.intp],
     best: NDArray[np.float64],
     where: NDArray[np.intp],
+    buckets: NDArray[np.intp],
     low: float,
     high: float,
     tolerance: float,
@@ -173,8 +197,8 @@ def window_picks(
     n_groups = len(offsets) - 1
     picks = np.empty(n_groups, dtype=np.intp)
     for g in range(n_groups):
-        lo = _first_at(rate, offsets[g], offsets[g + 1], low - tolerance)
-        hi = _first_at(rate, lo, offsets[g + 1], np.nextafter(high + tolerance, np.inf)) - 1
+        lo = _first_at(rate, buckets, g, offsets[g], offsets[g + 1], low - tolerance)
+        hi = _first_at(rate, buckets, g, lo, offsets[g + 1], np.nextafter(high + tolerance, np.inf)) - 1
         picks[g] = _range_argmax(value, best, where, lo, max(hi, lo))
     return picks
 
@@ -187,6 +211,7 @@ def branch_and_bound(
     best: NDArray[np.float64],
     where: NDArray[np.intp],
     peak: NDArray[np.intp],
+    buckets: NDArray[np.intp],
     epsilon: float,
     start_low: float,
     start_high: float,
@@ -216,7 +241,7 @@ def branch_and_bound(
         for c in range(SPLIT):
             sa = a + step * c
             sb = b if c == SPLIT - 1 else a + step * (c + 1)
-            upper = _total(rate, value, offsets, best, where, peak, sa, sb + epsilon, tolerance)
+            upper = _total(rate, value, offsets, best, where, peak, buckets, sa, sb + epsilon, tolerance)
             bounds[c] = upper
             if upper <= found + value_tolerance:
                 continue
@@ -224,7 +249,7 @@ def branch_and_bound(
                 found, out_low, out_high = upper, sa, sb + epsilon
                 bounds[c] = -np.inf
             elif sb <= sa + epsilon:
-                sure = _total(rate, value, offsets, best, where, peak, sb, sa + epsilon, tolerance)
+                sure = _total(rate, value, offsets, best, where, peak, buckets, sb, sa + epsilon, tolerance)
                 if sure > found + value_tolerance:
                     found, out_low, out_high = sure, sb, sa + epsilon
         # Push the children still open, the most promising last (searched first).
