@@ -43,9 +43,8 @@ def upper_hulls(
     (when numba is installed).
     """
     if worth_compiling(len(x)):
-        ordered, corners, ends = monotone_upper_hulls(
-            np.ascontiguousarray(x, dtype=np.float64), np.ascontiguousarray(v, dtype=np.float64), offsets
-        )
+        x, v = np.ascontiguousarray(x, dtype=np.float64), np.ascontiguousarray(v, dtype=np.float64)
+        ordered, corners, ends = monotone_upper_hulls(x, v, offsets, np.empty(len(x), dtype=np.intp))
         if ordered:
             return [corners[ends[g] : ends[g + 1]] for g in range(len(offsets) - 1)]
     group = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))

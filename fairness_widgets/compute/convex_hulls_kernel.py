@@ -16,12 +16,12 @@ from fairness_widgets.compute.compiled import kernel
 
 @kernel
 def monotone_upper_hulls(
-    x: NDArray[np.float64], v: NDArray[np.float64], offsets: NDArray[np.intp]
+    x: NDArray[np.float64], v: NDArray[np.float64], offsets: NDArray[np.intp], corners: NDArray[np.intp]
 ) -> tuple[bool, NDArray[np.intp], NDArray[np.intp]]:
     """(ok, corners, ends): group ``g``'s corners are ``corners[ends[g] : ends[g + 1]]``
-    (flat indices by increasing x); ok is False if some group's defined x decrease."""
+    (flat indices by increasing x); ok is False if some group's defined x decrease.
+    ``corners`` is room for them (as many as points), allocated by numpy."""
     n_groups = len(offsets) - 1
-    corners = np.empty(len(x), dtype=np.intp)
     ends = np.zeros(n_groups + 1, dtype=np.intp)
     top = 0
     for g in range(n_groups):

@@ -41,6 +41,9 @@ def _points_from_score_order(
     n_groups: int,
     tp_weight: float,
     fp_weight: float,
+    thresholds: NDArray[np.float64],
+    tp: NDArray[np.int64],
+    fp: NDArray[np.int64],
 ) -> tuple[
     bool,
     NDArray[np.intp],
@@ -53,7 +56,8 @@ def _points_from_score_order(
 ]:
     """Operating points of every group, and the pooled point with the largest
     ``tp_weight * tp - fp_weight * fp``, from cells in ascending score order (False
-    first if they are not)."""
+    first if they are not). ``thresholds``, ``tp`` and ``fp`` are room for the points (one
+    per cell and group), allocated by numpy: numba's own large allocations are slow."""
     n = len(score)
     # Room for one point per cell plus a leading point, per group (ties use less).
     room = np.zeros(n_groups + 1, dtype=np.intp)
@@ -61,9 +65,6 @@ def _points_from_score_order(
         room[codes[i] + 1] += 1
     for g in range(n_groups):
         room[g + 1] += room[g] + 1
-    thresholds = np.empty(room[n_groups], dtype=np.float64)
-    tp = np.empty(room[n_groups], dtype=np.int64)
-    fp = np.empty(room[n_groups], dtype=np.int64)
     at = room[:n_groups].copy()  # each group's current point
     last_score = np.full(n_groups, np.inf)
     positives = np.zeros(n_groups, dtype=np.int64)
@@ -136,7 +137,15 @@ def compiled_operating_points(view: Attribute, cells: Cells, tp_weight: float, f
     y_true = np.ascontiguousarray(cells.y_true, dtype=np.int8)
     count = np.ascontiguousarray(cells.count, dtype=np.int64)
     score = np.ascontiguousarray(cells.score, dtype=np.float64)
-    args = (view.n_groups, float(tp_weight), float(fp_weight))
+    size = len(score) + view.n_groups
+    args = (
+        view.n_groups,
+        float(tp_weight),
+        float(fp_weight),
+        np.empty(size, dtype=np.float64),
+        np.empty(size, dtype=np.int64),
+        np.empty(size, dtype=np.int64),
+    )
     ordered, *points = _points_from_score_order(codes, y_true, count, score, *args)
     if not ordered:  # cells from a dataframe engine: put them in score order first
         order = np.argsort(score, kind="stable")

@@ -36,11 +36,12 @@ def point_values(points: OperatingPoints, goal: Objective, constraint: str) -> P
     part in ``constraint``)."""
     names = list(CONSTRAINT_RATES[constraint])
     if worth_compiling(len(points.tp)):
-        value = point_value(points.tp, points.fp, float(goal.tp_weight), float(goal.fp_weight))
+        value = np.empty(len(points.tp))
+        point_value(points.tp, points.fp, float(goal.tp_weight), float(goal.fp_weight), value)
         rates, counts = {}, []
         for name in names:
-            rates[name], defined_here = point_rate(points.tp, points.fp, points.offsets, RATE_KINDS[name])
-            counts.append(defined_here)
+            rates[name] = np.empty(len(points.tp))
+            counts.append(point_rate(points.tp, points.fp, points.offsets, RATE_KINDS[name], rates[name]))
         defined = np.stack(counts)
         best_each, ordered = best_and_order(rates[names[0]], value, points.offsets)
     else:

@@ -1,8 +1,8 @@
 """Compiled objective value and constraint rates of every operating point.
 
 Same numbers as the numpy path in :mod:`fairness_widgets.compute.point_values` (the same
-float operations), without its row-sized temporaries. Each kernel is one simple loop:
-fused into one, numba's code ran three times slower.
+float operations), without its row-sized temporaries. Outputs are allocated by numpy and
+passed in: numba's own allocation of row-sized arrays costs ten times more here.
 """
 
 from __future__ import annotations
@@ -18,22 +18,27 @@ SELECTION, TRUE_POSITIVE, FALSE_POSITIVE, PRECISION = 0, 1, 2, 3
 
 @kernel
 def point_value(
-    tp: NDArray[np.int64], fp: NDArray[np.int64], tp_weight: float, fp_weight: float
-) -> NDArray[np.float64]:
-    """``tp_weight * tp - fp_weight * fp`` of every point."""
-    value = np.empty(len(tp), dtype=np.float64)
+    tp: NDArray[np.int64],
+    fp: NDArray[np.int64],
+    tp_weight: float,
+    fp_weight: float,
+    value: NDArray[np.float64],
+) -> None:
+    """``value``: ``tp_weight * tp - fp_weight * fp`` of every point."""
     for i in range(len(tp)):
         value[i] = tp_weight * tp[i] - fp_weight * fp[i]
-    return value
 
 
 @kernel
 def point_rate(
-    tp: NDArray[np.int64], fp: NDArray[np.int64], offsets: NDArray[np.intp], kind: int
-) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """One rate of every point (NaN where its denominator is 0) and, per group, how many
-    of its points have it defined."""
-    rate = np.empty(len(tp), dtype=np.float64)
+    tp: NDArray[np.int64],
+    fp: NDArray[np.int64],
+    offsets: NDArray[np.intp],
+    kind: int,
+    rate: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    """``rate``: one rate of every point (NaN where its denominator is 0); returns, per
+    group, how many of its points have it defined."""
     defined = np.zeros(len(offsets) - 1, dtype=np.int64)
     for g in range(len(offsets) - 1):
         start, end = offsets[g], offsets[g + 1]
@@ -58,7 +63,7 @@ def point_rate(
             if np.isfinite(rate[i]):
                 count += 1
         defined[g] = count
-    return rate, defined
+    return defined
 
 
 @kernel

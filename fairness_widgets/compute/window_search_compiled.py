@@ -52,8 +52,8 @@ class SortedPoints:
         self.lowest = self.rate[self.offsets[:-1]]
         self.highest = self.rate[self.offsets[1:] - 1]
         self.best, self.where = block_tables(self.value)
-        # About four points a bucket, at most 4,096 buckets a group.
-        n_buckets = int(min(max(2 ** round(np.log2(max(len(self.rate) / n_groups / 4, 1))), 16), 4096))
+        # About 16 points a bucket, at most 1,024 buckets a group.
+        n_buckets = int(min(max(2 ** round(np.log2(max(len(self.rate) / n_groups / 16, 1))), 16), 1024))
         self.buckets = bucket_index(self.rate, self.offsets, n_buckets)
         # Each group's best point of all (an index into the sorted points).
         self.peak = window_picks(
@@ -123,8 +123,9 @@ def compiled_windows(
     and in order within each group."""
     points = SortedPoints(rate, value, offsets, ordered=ordered)
     n_groups = len(offsets) - 1
-    finite = value[np.isfinite(value)]
-    tolerance = 1e-12 * max(1.0, float(np.abs(finite).max()) if len(finite) else 1.0) * n_groups
+    # Values are finite (objective weights times counts): no row-sized temporaries here.
+    scale = max(abs(float(points.value.max())), abs(float(points.value.min())))
+    tolerance = 1e-12 * max(1.0, scale) * n_groups
     best = np.full(len(epsilons), -np.inf)
     low = np.full(len(epsilons), np.nan)
     high = np.full(len(epsilons), np.nan)

@@ -33,17 +33,24 @@ def sorted_and_defined(rate: NDArray[np.float64], offsets: NDArray[np.intp]) -> 
     return True
 
 
-@kernel
 def block_tables(value: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
     """Sparse tables over block maxima: ``[j, b]`` is the largest value (and its first
-    index) in blocks ``b .. b + 2**j - 1``."""
-    n = len(value)
-    n_blocks = max((n + BLOCK - 1) >> _SHIFT, 1)
-    levels = 1
-    while (1 << levels) <= n_blocks:
-        levels += 1
+    index) in blocks ``b .. b + 2**j - 1``. Allocated here by numpy (numba's own large
+    allocations are slow), filled by :func:`_fill_block_tables`."""
+    n_blocks = max((len(value) + BLOCK - 1) >> _SHIFT, 1)
+    levels = n_blocks.bit_length()
     best = np.full((levels, n_blocks), -np.inf)
     where = np.zeros((levels, n_blocks), dtype=np.intp)
+    _fill_block_tables(value, best, where)
+    return best, where
+
+
+@kernel
+def _fill_block_tables(
+    value: NDArray[np.float64], best: NDArray[np.float64], where: NDArray[np.intp]
+) -> None:
+    n = len(value)
+    levels, n_blocks = best.shape
     for b in range(n_blocks):
         start = b << _SHIFT
         where[0, b] = start
@@ -60,7 +67,6 @@ def block_tables(value: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArr
                 best[j, b], where[j, b] = best[j - 1, b], where[j - 1, b]
             else:
                 best[j, b], where[j, b] = best[j - 1, b + half], where[j - 1, b + half]
-    return best, where
 
 
 @kernel
@@ -103,11 +109,17 @@ def bucket_index(rate: NDArray[np.float64], offsets: NDArray[np.intp], n_buckets
     n_groups = len(offsets) - 1
     table = np.empty((n_groups, n_buckets + 2), dtype=np.intp)
     for g in range(n_groups):
-        i, end = offsets[g], offsets[g + 1]
+        start, end = offsets[g], offsets[g + 1]
         for b in range(n_buckets + 2):
-            while i < end and min(max(np.floor(rate[i] * n_buckets), 0.0), n_buckets) < b:
-                i += 1
-            table[g, b] = i
+            lo = table[g, b - 1] if b > 0 else start
+            hi = end
+            while lo < hi:  # the first point whose bucket is b or above
+                mid = (lo + hi) >> 1
+                if min(max(np.floor(rate[mid] * n_buckets), 0.0), n_buckets) < b:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            table[g, b] = lo
     return table
 
 
