@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Below this many operating points the numpy path is fast enough (and never compiles).
-MIN_POINTS = 200_000
+MIN_POINTS = 20_000
 
 
 def _import_numba() -> ModuleType | None:
