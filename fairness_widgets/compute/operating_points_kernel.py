@@ -4,7 +4,8 @@ The in-memory audit stores its cells in score order (the score level is the most
 significant part of the key it counts by), so every group's operating points come from a
 single pass from the highest score down: each cell adds its positives or negatives to
 its group's running counts and opens a new point where its group's score level changes.
-The pooled points (one threshold for all) come from the same pass. Cells in another order
+The pooled point (one threshold for all) best for the objective comes from the same
+pass. Cells in another order
 (from a dataframe engine) are put in score order first. Same numbers as the numpy path in
 :func:`fairness_widgets.compute.operating_points.operating_points`.
 """
