@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 
 from fairness_widgets.compute.hull_search import Hulls
 from fairness_widgets.compute.window_search_kernel import (
+    Searchable,
     block_tables,
     branch_and_bound,
     bucket_index,
@@ -56,39 +57,24 @@ class SortedPoints:
         n_buckets = int(min(max(2 ** round(np.log2(max(len(self.rate) / n_groups / 16, 1))), 16), 1024))
         self.buckets = bucket_index(self.rate, self.offsets, n_buckets)
         # Each group's best point of all (an index into the sorted points).
-        self.peak = window_picks(
-            self.rate, self.value, self.offsets, self.best, self.where, self.buckets, -np.inf, np.inf, 0.0
-        )
+        self.peak = np.zeros(n_groups, dtype=np.intp)
+        self.peak = window_picks(self.searchable, -np.inf, np.inf, 0.0)
+
+    @property
+    def searchable(self) -> Searchable:
+        return (self.rate, self.value, self.offsets, self.best, self.where, self.peak, self.buckets)
 
     def flat_index(self, positions: NDArray[np.intp]) -> NDArray[np.intp]:
         return positions if self.flat is None else self.flat[positions]
 
     def totals(self, lows: NDArray[np.float64], highs: NDArray[np.float64]) -> NDArray[np.float64]:
+        lows = np.ascontiguousarray(lows, dtype=np.float64)
         return window_totals(
-            self.rate,
-            self.value,
-            self.offsets,
-            self.best,
-            self.where,
-            self.peak,
-            self.buckets,
-            np.ascontiguousarray(lows, dtype=np.float64),
-            np.ascontiguousarray(highs, dtype=np.float64),
-            RATE_TOLERANCE,
+            self.searchable, lows, np.ascontiguousarray(highs, dtype=np.float64), RATE_TOLERANCE
         )
 
     def picks(self, low: float, high: float) -> NDArray[np.intp]:
-        positions = window_picks(
-            self.rate,
-            self.value,
-            self.offsets,
-            self.best,
-            self.where,
-            self.buckets,
-            low,
-            high,
-            RATE_TOLERANCE,
-        )
+        positions = window_picks(self.searchable, low, high, RATE_TOLERANCE)
         return self.flat_index(positions)
 
     def common_rates(self) -> NDArray[np.float64]:
@@ -156,13 +142,7 @@ def compiled_windows(
         b = np.maximum(np.minimum(start_high, reach_high), a)
         for k, e in enumerate(feasible):
             best[e], low[e], high[e] = branch_and_bound(
-                points.rate,
-                points.value,
-                points.offsets,
-                points.best,
-                points.where,
-                points.peak,
-                points.buckets,
+                points.searchable,
                 float(eps[k]),
                 float(a[k]),
                 float(b[k]),

@@ -20,6 +20,19 @@ _SHIFT = 5
 #: Each interval of window starts still open is split into this many.
 SPLIT = 4
 
+#: The sorted points and what searches them, as one argument: rate, value and group
+#: offsets; the range-max tables (largest value and where); each group's best point of
+#: all; the bucket index.
+Searchable = tuple[
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.intp],
+    NDArray[np.float64],
+    NDArray[np.intp],
+    NDArray[np.intp],
+    NDArray[np.intp],
+]
+
 
 @kernel
 def sorted_and_defined(rate: NDArray[np.float64], offsets: NDArray[np.intp]) -> bool:
@@ -142,21 +155,11 @@ def _first_at(
 
 
 @kernel
-def _total(
-    rate: NDArray[np.float64],
-    value: NDArray[np.float64],
-    offsets: NDArray[np.intp],
-    best: NDArray[np.float64],
-    where: NDArray[np.intp],
-    peak: NDArray[np.intp],
-    buckets: NDArray[np.intp],
-    low: float,
-    high: float,
-    tolerance: float,
-) -> float:
+def _total(points: Searchable, low: float, high: float, tolerance: float) -> float:
     """Sum over groups of the best value with rate in [low, high] (within tolerance);
     -inf if some group has no point there. A group whose best point overall (``peak``)
     is in the window needs no search."""
+    rate, value, offsets, best, where, peak, buckets = points
     total = 0.0
     low_edge = low - tolerance
     high_edge = high + tolerance
@@ -175,37 +178,19 @@ def _total(
 
 @kernel
 def window_totals(
-    rate: NDArray[np.float64],
-    value: NDArray[np.float64],
-    offsets: NDArray[np.intp],
-    best: NDArray[np.float64],
-    where: NDArray[np.intp],
-    peak: NDArray[np.intp],
-    buckets: NDArray[np.intp],
-    lows: NDArray[np.float64],
-    highs: NDArray[np.float64],
-    tolerance: float,
+    points: Searchable, lows: NDArray[np.float64], highs: NDArray[np.float64], tolerance: float
 ) -> NDArray[np.float64]:
     """:func:`_total` of each window ``[lows[k], highs[k]]``."""
     totals = np.empty(len(lows))
     for k in range(len(lows)):
-        totals[k] = _total(rate, value, offsets, best, where, peak, buckets, lows[k], highs[k], tolerance)
+        totals[k] = _total(points, lows[k], highs[k], tolerance)
     return totals
 
 
 @kernel
-def window_picks(
-    rate: NDArray[np.float64],
-    value: NDArray[np.float64],
-    offsets: NDArray[np.intp],
-    best: NDArray[np.float64],
-    where: NDArray[np.intp],
-    buckets: NDArray[np.intp],
-    low: float,
-    high: float,
-    tolerance: float,
-) -> NDArray[np.intp]:
+def window_picks(points: Searchable, low: float, high: float, tolerance: float) -> NDArray[np.intp]:
     """Each group's best point (index into the sorted points) with rate in [low, high]."""
+    rate, value, offsets, best, where, _, buckets = points
     n_groups = len(offsets) - 1
     picks = np.empty(n_groups, dtype=np.intp)
     for g in range(n_groups):
@@ -217,13 +202,7 @@ def window_picks(
 
 @kernel
 def branch_and_bound(
-    rate: NDArray[np.float64],
-    value: NDArray[np.float64],
-    offsets: NDArray[np.intp],
-    best: NDArray[np.float64],
-    where: NDArray[np.intp],
-    peak: NDArray[np.intp],
-    buckets: NDArray[np.intp],
+    points: Searchable,
     epsilon: float,
     start_low: float,
     start_high: float,
@@ -253,7 +232,7 @@ def branch_and_bound(
         for c in range(SPLIT):
             sa = a + step * c
             sb = b if c == SPLIT - 1 else a + step * (c + 1)
-            upper = _total(rate, value, offsets, best, where, peak, buckets, sa, sb + epsilon, tolerance)
+            upper = _total(points, sa, sb + epsilon, tolerance)
             bounds[c] = upper
             if upper <= found + value_tolerance:
                 continue
@@ -261,7 +240,7 @@ def branch_and_bound(
                 found, out_low, out_high = upper, sa, sb + epsilon
                 bounds[c] = -np.inf
             elif sb <= sa + epsilon:
-                sure = _total(rate, value, offsets, best, where, peak, buckets, sb, sa + epsilon, tolerance)
+                sure = _total(points, sb, sa + epsilon, tolerance)
                 if sure > found + value_tolerance:
                     found, out_low, out_high = sure, sb, sa + epsilon
         # Push the children still open, the most promising last (searched first).
