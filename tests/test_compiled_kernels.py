@@ -140,3 +140,22 @@ def test_a_read_only_install_compiles_without_the_disk_cache(monkeypatch: pytest
 
     assert compiled.kernel(total)(np.arange(4.0)) == 6.0
     assert asked == [True, False]
+
+
+def test_highs_prints_nothing_in_a_fresh_process() -> None:
+    """HiGHS writes a banner from C on the first instance of a process; an equalized-odds
+    frontier must not put it in the notebook's output."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    probe = (
+        "import numpy as np, fairness_widgets as fw\n"
+        "rng = np.random.default_rng(0); y = rng.integers(0, 2, 400)\n"
+        "score = np.clip(0.3 * y + 0.7 * rng.random(400), 0, 1)\n"
+        "audit = fw.Audit(y, y_score=score, sensitive={'g': rng.integers(0, 2, 400).astype(str)})\n"
+        "audit.tradeoff('equalized_odds')\n"
+        "print('done')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "done", result.stdout
+    assert "HiGHS" not in result.stderr

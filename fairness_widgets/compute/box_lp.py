@@ -35,21 +35,25 @@ _banner_shown = False
 def _quiet_highs() -> object:
     """A HiGHS instance that logs nothing. HiGHS prints its banner on the first instance
     of a process, from C, before any option can be set: silence that one at the file
-    descriptor."""
+    descriptor (where there is one to silence)."""
     global _banner_shown  # noqa: PLW0603 (once per process)
     assert highspy is not None
     if _banner_shown:
         solver = highspy.Highs()
     else:
-        saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(null, 1)
-            solver = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-            os.close(null)
         _banner_shown = True
+        try:
+            saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+        except OSError:  # no standard output to silence (a windowed process)
+            solver = highspy.Highs()
+        else:
+            try:
+                os.dup2(null, 1)
+                solver = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+                os.close(null)
     solver.setOptionValue("output_flag", False)
     return solver
 
