@@ -376,3 +376,48 @@ def test_command_reads_a_model_card(files: Path) -> None:
     result = run("--policy", files / "card.toml")
     assert result.returncode == 2
     assert "pass card= (command line: --card card.json)" in result.stderr
+
+
+def test_a_verdict_is_recorded_in_the_model_card(audit: fw.Audit) -> None:
+    """Each check becomes a computed criterion; a person's criterion stays; a second gate
+    replaces the first one's results instead of piling up."""
+    from fairness_widgets.card.schema import Criterion  # noqa: PLC0415
+
+    card = fw.ModelCard()
+    card.quantitative_analysis.fairness.criteria.append(
+        Criterion(rule_id="legal-1", expression="reviewed by legal", source="human")
+    )
+    verdict = gate(policy(FAILING), audit=audit)
+    assert verdict.record(card) == len(verdict.rules)
+    computed = [c for c in card.quantitative_analysis.fairness.criteria if c.source == "computed"]
+    assert [c.passed for c in computed] == verdict.rules["passed"].tolist()
+    assert [c.value for c in computed] == pytest.approx(verdict.rules["value"].tolist())
+    assert all(c.evaluated_at == verdict.evaluated_at and c.rule_id.startswith("gate:") for c in computed)
+    assert {c.comparator for c in computed} <= {">=", "<="}
+    assert any(c.use_ci_bound for c in computed)
+    gate(policy(PASSING), audit=audit).record(card)
+    assert next(c.rule_id for c in card.quantitative_analysis.fairness.criteria) == "legal-1"
+    assert len(card.quantitative_analysis.fairness.criteria) == 1 + len(
+        gate(policy(PASSING), audit=audit).rules
+    )
+    assert all(c.passed for c in card.quantitative_analysis.fairness.criteria if c.source == "computed")
+
+
+def test_command_records_the_checks_in_the_card_file(files: Path) -> None:
+    fw.ModelCard().save(files / "recorded.json")
+    result = run(
+        "--policy",
+        files / "failing.toml",
+        "--audit",
+        files / "audit.json",
+        "--card",
+        files / "recorded.json",
+        "--record",
+    )
+    assert result.returncode == 1, result.stderr
+    criteria = fw.ModelCard.load(files / "recorded.json").quantitative_analysis.fairness.criteria
+    assert criteria
+    assert not all(c.passed for c in criteria)
+    result = run("--policy", files / "failing.toml", "--audit", files / "audit.json", "--record")
+    assert result.returncode == 2
+    assert "name it with --card card.json" in result.stderr

@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     command.add_argument("--card", type=Path, help="model card file (for card_complete rules)")
     command.add_argument("--json", action="store_true", help="print the verdict as JSON on stdout")
+    command.add_argument(
+        "--record",
+        action="store_true",
+        help="write each check into the --card file's fairness criteria (before sign-off: it edits the card)",
+    )
     return parser
 
 
@@ -58,8 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         policy = Policy.read(args.policy)
         audit = load_audit(args.audit) if args.audit is not None else None
+        if args.record and args.card is None:
+            raise ValueError("--record writes the checks into a model card; name it with --card card.json.")
         card = _load_card(args.card) if args.card is not None else None
         verdict = gate(policy, audit=audit, card=card)
+        if args.record and card is not None:
+            verdict.record(card)
+            card.save(args.card)
     except (ValueError, TypeError, OSError) as error:
         # PolicyError is a ValueError; file errors name the path in their message.
         print(f"fairness-widgets gate: error: {error}", file=sys.stderr)

@@ -16,6 +16,9 @@ SCHEMA = "fw-gate-verdict/1"
 
 COLUMNS = ["rule", "attribute", "metric", "use", "value", "threshold", "operator", "passed", "detail"]
 
+#: ``rule_id`` prefix of the criteria :meth:`Verdict.record` writes into a model card.
+RECORD_PREFIX = "gate:"
+
 #: Process exit codes of the ``fairness-widgets gate`` command.
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -83,6 +86,39 @@ class Verdict:
             "rules": records,
         }
 
+    def record(self, card: Any) -> int:
+        """Write every check into the card's criteria
+        (``card.quantitative_analysis.fairness.criteria``) as a computed criterion: rule,
+        what it measured, threshold, comparator, value, passed, when. The card then carries
+        the evidence of the gate it passed or failed. Criteria a person wrote stay; the
+        results of an earlier gate are replaced. Recording edits the card, so do it before
+        the sign-offs (a sign-off binds the card's content). Returns the number recorded."""
+        from fairness_widgets.card.schema import COMPARATORS, Criterion  # noqa: PLC0415 (optional layer)
+
+        criteria = card.quantitative_analysis.fairness.criteria
+        kept = [c for c in criteria if not (c.source == "computed" and c.rule_id.startswith(RECORD_PREFIX))]
+        recorded = []
+        for row in self.rules.to_dict(orient="records"):
+            parts = [str(row[key]) for key in ("rule", "attribute", "use", "operator") if row[key]]
+            measured = f"{row['metric']} of {row['attribute']}" if row["attribute"] else str(row["metric"])
+            if row["use"] not in ("", "value"):
+                measured += f" ({row['use']})"
+            recorded.append(
+                Criterion(
+                    rule_id=RECORD_PREFIX + ":".join(parts),
+                    expression=measured,
+                    threshold=_number(row["threshold"]),
+                    comparator=row["operator"] if row["operator"] in COMPARATORS else "",
+                    use_ci_bound=row["use"] not in ("", "value"),
+                    value=_number(row["value"]),
+                    passed=bool(row["passed"]),
+                    evaluated_at=self.evaluated_at,
+                    source="computed",
+                )
+            )
+        criteria[:] = kept + recorded
+        return len(recorded)
+
     def to_json(self, indent: int | None = 2) -> str:
         """The verdict as JSON (``schema`` ``fw-gate-verdict/1``), for CI logs and artifacts."""
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False, ensure_ascii=False)
@@ -100,6 +136,11 @@ class Verdict:
             f'<div class="fw-verdict"><p style="font-weight:bold;color:{colour}">'
             f"{html.escape(self.summary())}</p>{table}</div>"
         )
+
+
+def _number(value: Any) -> float | None:
+    plain = _plain(value)
+    return None if plain is None else float(plain)
 
 
 def _plain(value: Any) -> Any:
