@@ -34,19 +34,9 @@ class Mixture:
     weights: list[NDArray[np.float64]]
 
 
-#: Hull corners (x, v, start, last), peaks, sorted breakpoints, epsilons, lowest starts and
-#: the highest start, as the compiled searches take them.
-KernelArguments = tuple[
-    NDArray[np.float64],
-    NDArray[np.float64],
-    NDArray[np.intp],
-    NDArray[np.intp],
-    NDArray[np.float64],
-    NDArray[np.float64],
-    NDArray[np.float64],
-    NDArray[np.float64],
-    float,
-]
+#: The compiled searches' arguments: the hull, the sorted breakpoints, the epsilons, the
+#: lowest start per eps and the highest start.
+KernelArguments = tuple[kernels.Hull, NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float]
 
 
 class Hulls:
@@ -74,7 +64,8 @@ class Hulls:
     def _kernel_arguments(self, epsilons: NDArray[np.float64]) -> KernelArguments:
         lowest = float(self.x[self.start].max()) - epsilons
         highest = float(self.x[self.last].min())
-        return (self.x, self.v, self.start, self.last, self.peak, self.base, epsilons, lowest, highest)
+        hull = (self.x, self.v, self.start, self.last, self.peak)
+        return (hull, self.base, epsilons, lowest, highest)
 
     def best_start_values(self, epsilons: NDArray[np.float64]) -> NDArray[np.float64]:
         """Per eps, the window start with the largest summed hull value."""

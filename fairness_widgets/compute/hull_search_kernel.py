@@ -9,6 +9,12 @@ from numpy.typing import NDArray
 
 from fairness_widgets.compute.compiled import kernel
 
+#: Every group's hull as one argument: corners' rates and values, each group's first and
+#: last corner, each group's rate of its best value.
+Hull = tuple[
+    NDArray[np.float64], NDArray[np.float64], NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]
+]
+
 
 @kernel
 def _hull_value(
@@ -32,16 +38,9 @@ def _hull_value(
 
 
 @kernel
-def _total(
-    x: NDArray[np.float64],
-    v: NDArray[np.float64],
-    start: NDArray[np.intp],
-    last: NDArray[np.intp],
-    peak: NDArray[np.float64],
-    window_start: float,
-    epsilon: float,
-) -> float:
+def _total(hull: Hull, window_start: float, epsilon: float) -> float:
     """Sum over groups of the best hull value with rate in [window_start, + epsilon]."""
+    x, v, start, last, peak = hull
     total = 0.0
     for g in range(len(start)):
         target = min(max(peak[g], window_start), window_start + epsilon)
@@ -77,20 +76,12 @@ def _candidates(
 
 
 @kernel
-def _best_index(
-    x: NDArray[np.float64],
-    v: NDArray[np.float64],
-    start: NDArray[np.intp],
-    last: NDArray[np.intp],
-    peak: NDArray[np.float64],
-    candidates: NDArray[np.float64],
-    epsilon: float,
-) -> int:
+def _best_index(hull: Hull, candidates: NDArray[np.float64], epsilon: float) -> int:
     lo, hi = 0, len(candidates) - 1
     while lo < hi:  # concave in the start: the first start after which it falls
         mid = (lo + hi) >> 1
-        here = _total(x, v, start, last, peak, candidates[mid], epsilon)
-        after = _total(x, v, start, last, peak, candidates[min(mid + 1, hi)], epsilon)
+        here = _total(hull, candidates[mid], epsilon)
+        after = _total(hull, candidates[min(mid + 1, hi)], epsilon)
         if after <= here:
             hi = mid
         else:
@@ -100,11 +91,7 @@ def _best_index(
 
 @kernel
 def best_starts(
-    x: NDArray[np.float64],
-    v: NDArray[np.float64],
-    start: NDArray[np.intp],
-    last: NDArray[np.intp],
-    peak: NDArray[np.float64],
+    hull: Hull,
     base: NDArray[np.float64],
     epsilons: NDArray[np.float64],
     lowest: NDArray[np.float64],
@@ -114,17 +101,13 @@ def best_starts(
     found = np.empty(len(epsilons))
     for e in range(len(epsilons)):
         candidates = _candidates(base, epsilons[e], lowest[e], highest)
-        found[e] = candidates[_best_index(x, v, start, last, peak, candidates, epsilons[e])]
+        found[e] = candidates[_best_index(hull, candidates, epsilons[e])]
     return found
 
 
 @kernel
 def starts_reaching(
-    x: NDArray[np.float64],
-    v: NDArray[np.float64],
-    start: NDArray[np.intp],
-    last: NDArray[np.intp],
-    peak: NDArray[np.float64],
+    hull: Hull,
     base: NDArray[np.float64],
     epsilons: NDArray[np.float64],
     lowest: NDArray[np.float64],
@@ -138,11 +121,11 @@ def starts_reaching(
     for e in range(len(epsilons)):
         eps = epsilons[e]
         candidates = _candidates(base, eps, lowest[e], highest)
-        best = _best_index(x, v, start, last, peak, candidates, eps)
+        best = _best_index(hull, candidates, eps)
         lo, hi = 0, best
         while lo < hi:  # rising part: the first start reaching the level
             mid = (lo + hi) >> 1
-            if _total(x, v, start, last, peak, candidates[mid], eps) >= level[e]:
+            if _total(hull, candidates[mid], eps) >= level[e]:
                 hi = mid
             else:
                 lo = mid + 1
@@ -150,7 +133,7 @@ def starts_reaching(
         lo, hi = best, len(candidates) - 1
         while lo < hi:  # falling part: the last start reaching it
             mid = (lo + hi + 1) >> 1
-            if _total(x, v, start, last, peak, candidates[mid], eps) >= level[e]:
+            if _total(hull, candidates[mid], eps) >= level[e]:
                 lo = mid
             else:
                 hi = mid - 1
