@@ -443,6 +443,11 @@ def test_slice_finding_status_and_note_are_editable_and_survive_refresh(tmp_path
             ("sex=Female", "mitigated", "Per-group thresholds since v3.", "computed"),
             ("sex=Male", "accepted", "", "computed"),
         ]
+    assert [f.flagged for f in editor.card.quantitative_analysis.fairness.slice_findings] == [True, False]
+    titles = [s["title"] for s in editor.sections if s["key"].startswith(FINDING)]
+    assert titles[1].endswith(", no longer flagged by the latest search")
+    assert "accepted (no longer flagged)" in editor.card.to_markdown()
+    assert "no longer flagged" not in titles[0]
     shown = {f["path"]: f["value"] for s in editor.sections for f in s["fields"]}
     assert shown[f"{FINDING}[0].status"] == "mitigated"
     assert shown[f"{FINDING}[0].annotation"] == "Per-group thresholds since v3."

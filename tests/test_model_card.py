@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from fairness_widgets.card.schema import (
     Oversight,
     ResidualRisk,
     Risk,
+    SliceFinding,
 )
 
 
@@ -292,6 +294,23 @@ def test_a_newer_minor_version_loads_and_keeps_the_fields_it_does_not_know(tmp_p
     assert fw.ModelCard.from_mct(*card.to_mct()).extensions["unread_fields"] == unread
 
 
+def test_a_card_of_schema_1_0_loads_without_a_warning(tmp_path: Path) -> None:
+    """1.1 added ``SliceFinding.flagged``; a 1.0 file has none and reads as still flagged."""
+    path = tmp_path / "card.json"
+    card = fw.ModelCard()
+    card.quantitative_analysis.fairness.slice_findings.append(SliceFinding(slice="sex=Female"))
+    card.save(path)
+    data = json.loads(path.read_text())
+    data["schema_version"] = "fw-card/1.0"
+    for finding in data["quantitative_analysis"]["fairness"]["slice_findings"]:
+        del finding["flagged"]
+    path.write_text(json.dumps(data))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = fw.ModelCard.load(path)
+    assert [f.flagged for f in loaded.quantitative_analysis.fairness.slice_findings] == [True]
+
+
 def test_unknown_fields_of_this_version_and_newer_majors_are_refused_naming_the_writer(
     tmp_path: Path,
 ) -> None:
@@ -307,7 +326,7 @@ def test_unknown_fields_of_this_version_and_newer_majors_are_refused_naming_the_
         CardFormatError, match=r"card\.model_details: unknown field\(s\) \['sumary'\]"
     ) as error:
         fw.ModelCard.load(path)
-    assert f"The card is fw-card/1.0 (written by {writer})." in str(error.value)
+    assert f"The card is {fw.card.schema.SCHEMA_VERSION} (written by {writer})." in str(error.value)
 
     path.write_text(
         json.dumps({**data, "schema_version": "fw-card/2.0", "written_by": "fairness-widgets 12.0"})

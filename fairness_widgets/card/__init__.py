@@ -3,7 +3,7 @@
 >>> import fairness_widgets as fw
 >>> card = fw.ModelCard()
 >>> card.schema_version
-'fw-card/1.0'
+'fw-card/1.1'
 """
 
 from fairness_widgets.card.convert import CardFormatError

@@ -118,6 +118,9 @@ def _merge(existing: list[Any], computed: list[Any], key: Callable[[Any], Hashab
         merged.append(record)
     produced = {key(r) for r in computed}
     annotated = [r for k, r in previous.items() if k not in produced and k not in taken and _written_on(r)]
+    for record in annotated:
+        if hasattr(record, "flagged"):  # a slice finding the latest search no longer flags
+            record.flagged = False
     return kept + merged + annotated
 
 

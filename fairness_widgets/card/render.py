@@ -173,7 +173,7 @@ def fairness_blocks(card: ModelCard, *, charts: bool = False) -> list[Block]:
                         fmt(f.gap),
                         fmt(f.q_value),
                         fmt(f.n),
-                        f.status,
+                        f.status if f.flagged else f"{f.status} (no longer flagged)",
                         f.annotation,
                     ]
                     for f in fairness.slice_findings

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "fw-card/1.0"
+SCHEMA_VERSION = "fw-card/1.1"  # 1.1: SliceFinding.flagged
 SOURCES = ("computed", "human", "imported")
 #: What a person decided about a slice finding (:attr:`SliceFinding.status`).
 SLICE_STATUSES = ("open", "accepted", "mitigated")
@@ -295,6 +295,9 @@ class SliceFinding:
     annotation: str = ""
     status: str = one_of("open", SLICE_STATUSES)
     source: str = one_of("human", SOURCES)
+    #: False when the latest slice search no longer flags it: kept (with the numbers of
+    #: its last computation) because a person wrote on it.
+    flagged: bool = True
 
 
 @dataclass

@@ -372,7 +372,8 @@ def finding_section(card: ModelCard, index: int) -> Section:
     numbers = _finding_numbers(finding.metric_id, finding.gap, finding.q_value, finding.n)
     return (
         f"{FINDINGS}[{index}]",
-        f"Slice finding: {finding.slice or f'#{index + 1}'}{numbers}",
+        f"Slice finding: {finding.slice or f'#{index + 1}'}{numbers}"
+        + ("" if finding.flagged else ", no longer flagged by the latest search"),
         tuple((f"{FINDINGS}[{index}].{path}", label, kind) for path, label, kind in FINDING_FIELDS),
     )
 
