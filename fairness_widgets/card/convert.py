@@ -16,6 +16,8 @@ import typing
 from functools import cache
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from fairness_widgets.card.schema import choices
+
 T = TypeVar("T")
 
 
@@ -74,12 +76,12 @@ def _convert(tp: Any, value: Any, path: str, unknown: dict[str, Any] | None = No
             )
         for key in extra:
             typing.cast(dict[str, Any], unknown)[f"{path}.{key}"] = value[key]
-        for item in dataclasses.fields(tp):
-            choices = item.metadata.get("one_of")
-            if choices is not None and item.name in value and value[item.name] not in choices:
+        for name in hints:
+            allowed = choices(tp, name)
+            if allowed and name in value and value[name] not in allowed:
                 raise CardFormatError(
-                    f"{path}.{item.name}: {value[item.name]!r} is not allowed; use one of "
-                    f"{', '.join(repr(c) for c in choices)}."
+                    f"{path}.{name}: {value[name]!r} is not allowed; use one of "
+                    f"{', '.join(repr(c) for c in allowed)}."
                 )
         return tp(
             **{k: _convert(hints[k], v, f"{path}.{k}", unknown) for k, v in value.items() if k in hints}
@@ -128,10 +130,8 @@ def json_schema(cls: type) -> dict[str, Any]:
 
 def _choices(cls: type, name: str) -> dict[str, Any]:
     """``{"enum": [...]}`` for a field declared with ``one_of``, else nothing."""
-    for item in dataclasses.fields(cls):
-        if item.name == name and "one_of" in item.metadata:
-            return {"enum": list(item.metadata["one_of"])}
-    return {}
+    allowed = choices(cls, name)
+    return {"enum": list(allowed)} if allowed else {}
 
 
 def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:

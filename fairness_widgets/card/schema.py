@@ -12,6 +12,7 @@ hints here (:mod:`fairness_widgets.card.convert`), so the three never disagree.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,13 @@ def one_of(default: str, choices: tuple[str, ...]) -> Any:
     """A text field that must be one of ``choices``: checked when a card is loaded, an
     ``enum`` in the JSON Schema."""
     return field(default=default, metadata={"one_of": choices})
+
+
+def choices(cls: type, name: str) -> tuple[str, ...]:
+    """The values field ``name`` of ``cls`` may take when it is declared with :func:`one_of`
+    (``()`` for any other field): one list for loading, the JSON Schema and the editor."""
+    found = next((f for f in dataclasses.fields(cls) if f.name == name), None)
+    return tuple(found.metadata.get("one_of", ())) if found is not None else ()
 
 
 @dataclass

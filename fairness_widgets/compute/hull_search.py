@@ -115,10 +115,9 @@ class Hulls:
         """Per eps (rows), the sorted window starts where the summed hull value bends:
         hull corners and peaks, and the same minus eps. Repeats are moved to the end (as
         copies of the last start), so the row reads as non-increasing after its peak."""
+        self._check_overlap(epsilons)
         low = float(self.x[self.start].max())
         high = float(self.x[self.last].min())
-        if low - epsilons.min() > high + 1e-12:
-            raise ValueError(f"No randomised thresholds keep every group's rate within {epsilons.min():g}.")
         base = np.concatenate([self.x, self.peak])
         lowest = (low - epsilons)[:, None]
         shifted = base - epsilons[:, None]

@@ -20,7 +20,12 @@ from numpy.typing import NDArray
 from fairness_widgets.compute.compiled import worth_compiling
 from fairness_widgets.compute.hull_search import Hulls
 from fairness_widgets.compute.range_max import RangeMax
-from fairness_widgets.compute.window_search_compiled import RATE_TOLERANCE, common_rates, compiled_windows
+from fairness_widgets.compute.window_search_compiled import (
+    RATE_TOLERANCE,
+    common_rates,
+    compiled_windows,
+    search_range,
+)
 
 #: Each surviving interval of window starts is split into this many.
 SPLIT = 4
@@ -119,22 +124,12 @@ def _best_windows(
     Each group's hull bounds its points, so windows whose summed hull value is below the
     best deterministic choice found so far are never searched.
     """
-    start_low = float(points.lowest.max()) - epsilons
-    start_high = float(points.highest.min())
-    # A first feasible choice per eps: the best randomised window (each group's hull bounds
-    # its points, so the best deterministic window is near it) and a few to its left.
-    randomised = hulls.best_start_values(epsilons)
-    seeds = randomised[:, None] + np.linspace(-1.0, 0.0, 5) * epsilons[:, None]
-    seeds = np.clip(seeds, start_low[:, None], start_high)
-    found = points.totals(seeds.ravel(), (seeds + epsilons[:, None]).ravel()).reshape(seeds.shape)
-    best = found.max(axis=1)
-    low = seeds[np.arange(len(epsilons)), found.argmax(axis=1)]
+    best, low, a, b = search_range(
+        points.totals, hulls, points.lowest, points.highest, epsilons, tolerance=tolerance
+    )
     high = low + epsilons
     # Branch and bound over intervals [a, b] of window starts, all epsilons together.
     which = np.arange(len(epsilons))
-    reach_low, reach_high = hulls.starts_reaching(epsilons, best - tolerance)
-    a = np.maximum(start_low, reach_low)
-    b = np.maximum(np.minimum(start_high, reach_high), a)
     split = np.linspace(0.0, 1.0, SPLIT + 1)
     while len(a):
         edges = a[:, None] + (b - a)[:, None] * split
@@ -183,7 +178,7 @@ def window_search(
     """
     epsilons = np.asarray(epsilons, dtype=np.float64)
     if worth_compiling(len(rate)):
-        _, _, picks = compiled_windows(rate, value, offsets, epsilons, hulls, ordered=ordered)
+        picks = compiled_windows(rate, value, offsets, epsilons, hulls, ordered=ordered)
         return [
             WindowChoice(float(epsilon), float(value[chosen].sum()), chosen, rate[chosen])
             for epsilon, chosen in zip(epsilons, picks, strict=True)

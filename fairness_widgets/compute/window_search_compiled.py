@@ -4,6 +4,8 @@ start, branch and bound), with the loops in :mod:`window_search_kernel`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -95,6 +97,36 @@ def common_rates(groups: list[NDArray[np.float64]]) -> NDArray[np.float64]:
     return common
 
 
+def search_range(
+    totals: Callable[[NDArray[np.float64], NDArray[np.float64]], NDArray[np.float64]],
+    hulls: Hulls,
+    lowest: NDArray[np.float64],
+    highest: NDArray[np.float64],
+    epsilons: NDArray[np.float64],
+    *,
+    tolerance: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Where the branch and bound starts, per eps (all feasible): the best of a few windows
+    (value, start) and the interval [a, b] of starts that can still beat it.
+
+    The first windows start at the best randomised window (each group's hull bounds its
+    points, so the best deterministic window is near it) and a few to its left; no better
+    window starts where the summed hull value is below the best of them. ``totals`` is the
+    points' ``totals(lows, highs)``; ``lowest`` and ``highest`` each group's extreme rates.
+    """
+    start_low = float(lowest.max()) - epsilons
+    start_high = float(highest.min())
+    seeds = hulls.best_start_values(epsilons)[:, None] + np.linspace(-1.0, 0.0, 5) * epsilons[:, None]
+    seeds = np.clip(seeds, start_low[:, None], start_high)
+    found = totals(seeds.ravel(), (seeds + epsilons[:, None]).ravel()).reshape(seeds.shape)
+    best = found.max(axis=1)
+    low = seeds[np.arange(len(epsilons)), found.argmax(axis=1)]
+    reach_low, reach_high = hulls.starts_reaching(epsilons, best - tolerance)
+    a = np.maximum(start_low, reach_low)
+    b = np.maximum(np.minimum(start_high, reach_high), a)
+    return best, low, a, b
+
+
 def compiled_windows(
     rate: NDArray[np.float64],
     value: NDArray[np.float64],
@@ -103,9 +135,9 @@ def compiled_windows(
     hulls: Hulls | None,
     *,
     ordered: bool = False,
-) -> tuple[NDArray[np.float64], NDArray[np.float64], list[NDArray[np.intp] | None]]:
-    """Per eps: the best window's value, its width and each group's pick (flat indices;
-    None where no choice meets the eps). ``ordered``: the rates are known to be defined
+) -> list[NDArray[np.intp] | None]:
+    """Per eps, each group's pick in the best window (flat indices; None where no choice
+    meets the eps). ``ordered``: the rates are known to be defined
     and in order within each group."""
     points = SortedPoints(rate, value, offsets, ordered=ordered)
     n_groups = len(offsets) - 1
@@ -127,19 +159,9 @@ def compiled_windows(
         if hulls is None or points.flat is not None:
             hulls = Hulls(points.rate, points.value, points.offsets)
         eps = epsilons[feasible]
-        start_low = float(points.lowest.max()) - eps
-        start_high = float(points.highest.min())
-        # First choices: the best randomised window's start and a few to its left.
-        randomised = hulls.best_start_values(eps)
-        seeds = randomised[:, None] + np.linspace(-1.0, 0.0, 5) * eps[:, None]
-        seeds = np.clip(seeds, start_low[:, None], start_high)
-        found = points.totals(seeds.ravel(), (seeds + eps[:, None]).ravel()).reshape(seeds.shape)
-        seed_best = found.max(axis=1)
-        seed_low = seeds[np.arange(len(eps)), found.argmax(axis=1)]
-        # No better window starts where the summed hull (a bound) is below the seed.
-        reach_low, reach_high = hulls.starts_reaching(eps, seed_best - tolerance)
-        a = np.maximum(start_low, reach_low)
-        b = np.maximum(np.minimum(start_high, reach_high), a)
+        seed_best, seed_low, a, b = search_range(
+            points.totals, hulls, points.lowest, points.highest, eps, tolerance=tolerance
+        )
         for k, e in enumerate(feasible):
             best[e], low[e], high[e] = branch_and_bound(
                 points.searchable,
@@ -151,8 +173,7 @@ def compiled_windows(
                 RATE_TOLERANCE,
                 tolerance,
             )
-    picks: list[NDArray[np.intp] | None] = [
+    return [
         None if not np.isfinite(best[k]) else points.picks(float(low[k]), float(high[k]))
         for k in range(len(epsilons))
     ]
-    return best, high - low, picks

@@ -18,7 +18,6 @@ from fairness_widgets.card import ModelCard
 from fairness_widgets.card.profiles import RULES
 from fairness_widgets.card.schema import (
     COMPARATORS,
-    SLICE_STATUSES,
     Change,
     Citation,
     Component,
@@ -33,6 +32,8 @@ from fairness_widgets.card.schema import (
     ResidualRisk,
     Risk,
     Robustness,
+    SliceFinding,
+    choices,
 )
 
 #: How a field is edited: text areas (``markdown`` with a preview), a number box (``number``,
@@ -266,9 +267,10 @@ ROWS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
 }
 #: Record parts that are numbers (read as such; other text is refused).
 ROW_NUMBERS: dict[str, frozenset[str]] = {"quantitative_analysis.fairness.criteria": frozenset({"threshold"})}
-#: Record parts that take one of a fixed list of values (or nothing yet).
+#: Record parts that take one of a fixed list of values (or nothing yet): the schema's.
 ROW_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
-    "quantitative_analysis.fairness.criteria": {"comparator": COMPARATORS},
+    path: {part: tuple(c for c in choices(kind, part) if c) for part in parts if choices(kind, part)}
+    for path, (kind, parts) in ROWS.items()
 }
 #: What an evaluation wrote on a record: cleared when a person changes the record's rule,
 #: so a result never stands beside a threshold it was not judged against.
@@ -327,7 +329,7 @@ FINDING_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 #: The values a ``choice`` field takes, by path with indices written ``[i]``.
-OPTIONS: dict[str, tuple[str, ...]] = {f"{FINDINGS}[i].status": SLICE_STATUSES}
+OPTIONS: dict[str, tuple[str, ...]] = {f"{FINDINGS}[i].status": choices(SliceFinding, "status")}
 
 Section = tuple[str, str, tuple[tuple[str, str, str], ...]]
 
