@@ -19,7 +19,7 @@ from fairness_widgets.compute.operating_points import OperatingPoints, operating
 from fairness_widgets.compute.point_values import point_values
 
 CONSTRAINTS = ["demographic_parity", "equal_opportunity", "predictive_parity", "equalized_odds"]
-FIELDS = [f.name for f in dataclasses.fields(OperatingPoints) if f.name != "groups"]
+FIELDS = [f.name for f in dataclasses.fields(OperatingPoints) if f.name not in ("groups", "records")]
 
 
 def _audit(seed: int, resolution: float | None, n: int = 6_000, n_groups: int = 12) -> fw.Audit:

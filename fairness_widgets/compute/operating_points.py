@@ -11,7 +11,7 @@ over thresholds are vectorised over groups rather than looping over them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -74,6 +74,19 @@ class OperatingPoints:
     overall_tp: NDArray[np.int64]
     overall_fp: NDArray[np.int64]
 
+    #: Every point's record (threshold bits, tp, fp), when the compiled pass built them
+    #: (``thresholds``, ``tp`` and ``fp`` are then its columns).
+    records: NDArray[np.int64] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def counts(self) -> NDArray[np.int64]:
+        """One row per point: (unused, tp, fp), C-ordered (the compiled kernels read it)."""
+        if self.records is not None:
+            return self.records
+        counts = np.zeros((len(self.tp), 3), dtype=np.int64)
+        counts[:, 1], counts[:, 2] = self.tp, self.fp
+        return counts
+
     @property
     def n_groups(self) -> int:
         return len(self.groups)
@@ -128,7 +141,8 @@ def operating_points(
             "Build it with y_score= (e.g. model.predict_proba(X)[:, 1])."
         )
     if weights is not None and worth_compiling(len(cells.count)):
-        return OperatingPoints(tuple(view.levels), *compiled_operating_points(view, cells, *weights))
+        *points, records = compiled_operating_points(view, cells, *weights)
+        return OperatingPoints(tuple(view.levels), *points, records=records)
     descending = np.argsort(-cells.score)
     all_positives = cells.count * cells.y_true
     all_negatives = cells.count - all_positives

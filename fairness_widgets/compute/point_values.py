@@ -14,7 +14,7 @@ from fairness_widgets.compute.compiled import worth_compiling
 from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES, RATE_KINDS
 from fairness_widgets.compute.objectives import Objective
 from fairness_widgets.compute.operating_points import OperatingPoints
-from fairness_widgets.compute.point_values_kernel import best_and_order, point_rate, point_value
+from fairness_widgets.compute.point_values_kernel import point_values_pass
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,13 @@ def point_values(points: OperatingPoints, goal: Objective, constraint: str) -> P
     names = list(CONSTRAINT_RATES[constraint])
     if worth_compiling(len(points.tp)):
         value = np.empty(len(points.tp))
-        point_value(points.tp, points.fp, float(goal.tp_weight), float(goal.fp_weight), value)
-        rates, counts = {}, []
-        for name in names:
-            rates[name] = np.empty(len(points.tp))
-            counts.append(point_rate(points.tp, points.fp, points.offsets, RATE_KINDS[name], rates[name]))
-        defined = np.stack(counts)
-        best_each, ordered = best_and_order(rates[names[0]], value, points.offsets)
+        table = np.empty((len(names), len(points.tp)))
+        kinds = np.array([RATE_KINDS[name] for name in names], dtype=np.intp)
+        weights = (float(goal.tp_weight), float(goal.fp_weight))
+        defined, best_each, ordered = point_values_pass(
+            points.counts, points.offsets, *weights, kinds, value, table
+        )
+        rates = dict(zip(names, table, strict=True))
     else:
         value = goal.of_counts(points.tp, points.fp)
         lengths = np.diff(points.offsets)

@@ -1,4 +1,4 @@
-"""Compiled objective value and constraint rates of every operating point.
+"""Compiled objective value and constraint rates of every operating point, in one pass.
 
 Same numbers as the numpy path in :mod:`fairness_widgets.compute.point_values` (the same
 float operations), without its row-sized temporaries. Outputs are allocated by numpy and
@@ -17,76 +17,70 @@ SELECTION, TRUE_POSITIVE, FALSE_POSITIVE, PRECISION = 0, 1, 2, 3
 
 
 @kernel
-def point_value(
-    tp: NDArray[np.int64],
-    fp: NDArray[np.int64],
+def point_values_pass(
+    counts: NDArray[np.int64],
+    offsets: NDArray[np.intp],
     tp_weight: float,
     fp_weight: float,
+    kinds: NDArray[np.intp],
     value: NDArray[np.float64],
-) -> None:
-    """``value``: ``tp_weight * tp - fp_weight * fp`` of every point."""
-    for i in range(len(tp)):
-        value[i] = tp_weight * tp[i] - fp_weight * fp[i]
-
-
-@kernel
-def point_rate(
-    tp: NDArray[np.int64],
-    fp: NDArray[np.int64],
-    offsets: NDArray[np.intp],
-    kind: int,
-    rate: NDArray[np.float64],
-) -> NDArray[np.int64]:
-    """``rate``: one rate of every point (NaN where its denominator is 0); returns, per
-    group, how many of its points have it defined."""
-    defined = np.zeros(len(offsets) - 1, dtype=np.int64)
-    for g in range(len(offsets) - 1):
-        start, end = offsets[g], offsets[g + 1]
-        positives = tp[end - 1]
-        negatives = fp[end - 1]
-        if kind == SELECTION:
-            total = np.float64(positives + negatives)
-            for i in range(start, end):
-                rate[i] = np.float64(tp[i] + fp[i]) / total if total > 0 else np.nan
-        elif kind == TRUE_POSITIVE:
-            for i in range(start, end):
-                rate[i] = np.float64(tp[i]) / np.float64(positives) if positives > 0 else np.nan
-        elif kind == FALSE_POSITIVE:
-            for i in range(start, end):
-                rate[i] = np.float64(fp[i]) / np.float64(negatives) if negatives > 0 else np.nan
-        else:
-            for i in range(start, end):
-                predicted = tp[i] + fp[i]
-                rate[i] = np.float64(tp[i]) / np.float64(predicted) if predicted > 0 else np.nan
-        count = 0
-        for i in range(start, end):
-            if np.isfinite(rate[i]):
-                count += 1
-        defined[g] = count
-    return defined
-
-
-@kernel
-def best_and_order(
-    rate: NDArray[np.float64], value: NDArray[np.float64], offsets: NDArray[np.intp]
-) -> tuple[NDArray[np.intp], bool]:
-    """Per group the first point with the largest value among those whose rate is defined
-    (its first point if none is); and whether every rate is defined and never falls
-    within a group."""
+    rates: NDArray[np.float64],
+) -> tuple[NDArray[np.int64], NDArray[np.intp], bool]:
+    """Fill ``value`` (``tp_weight * tp - fp_weight * fp``) and ``rates[r]`` (rate
+    ``kinds[r]``) of every point, from its record in ``counts`` (tp in column 1, fp in
+    column 2). Returns, per rate and group, how many of its points have the rate defined;
+    per group the first point with the largest value among those whose first rate is
+    defined (its first point if none is); and whether every first rate is defined and
+    never falls within a group."""
     n_groups = len(offsets) - 1
+    defined = np.zeros((len(kinds), n_groups), dtype=np.int64)
     best = np.empty(n_groups, dtype=np.intp)
     ordered = True
     for g in range(n_groups):
         start, end = offsets[g], offsets[g + 1]
+        for i in range(start, end):
+            value[i] = tp_weight * counts[i, 1] - fp_weight * counts[i, 2]
+        for r in range(len(kinds)):
+            defined[r, g] = _fill_rate(counts, start, end, kinds[r], rates[r])
         best[g] = start
         top = -np.inf
+        previous = -np.inf
+        first = rates[0]
         for i in range(start, end):
-            if np.isfinite(rate[i]):
+            if np.isfinite(first[i]):
                 if value[i] > top:
                     top = value[i]
                     best[g] = i
-                if i > start and not rate[i] >= rate[i - 1]:
+                if first[i] < previous:
                     ordered = False
+                previous = first[i]
             else:
                 ordered = False
-    return best, ordered
+    return defined, best, ordered
+
+
+@kernel
+def _fill_rate(counts: NDArray[np.int64], start: int, end: int, kind: int, rate: NDArray[np.float64]) -> int:
+    """One rate of every point of a group (NaN where its denominator is 0); returns how
+    many are defined. One loop per kind, so that each is a plain loop."""
+    positives = counts[end - 1, 1]
+    negatives = counts[end - 1, 2]
+    if kind == SELECTION:
+        total = np.float64(positives + negatives)
+        for i in range(start, end):
+            rate[i] = np.float64(counts[i, 1] + counts[i, 2]) / total if total > 0 else np.nan
+    elif kind == TRUE_POSITIVE:
+        for i in range(start, end):
+            rate[i] = np.float64(counts[i, 1]) / np.float64(positives) if positives > 0 else np.nan
+    elif kind == FALSE_POSITIVE:
+        for i in range(start, end):
+            rate[i] = np.float64(counts[i, 2]) / np.float64(negatives) if negatives > 0 else np.nan
+    else:
+        for i in range(start, end):
+            predicted = counts[i, 1] + counts[i, 2]
+            rate[i] = np.float64(counts[i, 1]) / np.float64(predicted) if predicted > 0 else np.nan
+    defined = 0
+    for i in range(start, end):
+        if np.isfinite(rate[i]):
+            defined += 1
+    return defined
