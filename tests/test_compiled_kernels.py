@@ -108,6 +108,63 @@ def test_frontiers_agree(
     assert (constrained["disparity"] <= constrained["epsilon"] + 1e-9).all()
 
 
+@pytest.mark.parametrize("constraint", CONSTRAINTS)
+def test_one_thread_and_several_give_the_same_frontier(
+    monkeypatch: pytest.MonkeyPatch, constraint: str
+) -> None:
+    """The searches spread over threads (one per allowed disparity, the hulls beside the
+    tables) give exactly the one-thread frontier."""
+    audit = _audit(5, None, n=30_000)
+
+    def frontier(threads: int) -> pd.DataFrame:
+        with monkeypatch.context() as patch:
+            patch.setattr(compiled, "THREADS", threads)
+            patch.setattr(compiled, "MIN_POINTS", 0)
+            return audit.tradeoff(constraint).points
+
+    pd.testing.assert_frame_equal(frontier(2), frontier(1))
+
+
+def test_map_threads_keeps_order_and_raises_the_first_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compiled, "THREADS", 3)
+    assert compiled.map_threads(lambda k: k * k, range(10)) == [k * k for k in range(10)]
+
+    def fail(k: int) -> int:
+        if k == 4:
+            raise ValueError("group 4 has no defined rate")
+        return k
+
+    with pytest.raises(ValueError, match="group 4"):
+        compiled.map_threads(fail, range(8))
+    waiting = compiled.beside(lambda: fail(4))
+    with pytest.raises(ValueError, match="group 4"):
+        waiting()
+
+
+def test_a_bad_thread_count_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAIRNESS_WIDGETS_THREADS", "two")
+    with pytest.raises(ValueError, match="FAIRNESS_WIDGETS_THREADS must be a whole number"):
+        compiled._thread_count()
+    monkeypatch.setenv("FAIRNESS_WIDGETS_THREADS", "1")
+    assert compiled._thread_count() == 1
+
+
+def test_compiled_points_are_views_of_one_array_of_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled pass writes records; thresholds, tp and fp are its columns, and
+    ``counts`` gives the same rows for points built by numpy."""
+    audit = _audit(1, None)
+    weights = (0.5, 0.5)
+    points = _run(monkeypatch, True, lambda: operating_points(audit.views[0], audit.cells, weights))
+    plain = _run(monkeypatch, False, lambda: operating_points(audit.views[0], audit.cells, weights))
+    assert isinstance(points, OperatingPoints)
+    assert isinstance(plain, OperatingPoints)
+    assert points.records is not None
+    assert plain.records is None
+    assert np.shares_memory(points.tp, points.records)
+    assert np.shares_memory(points.thresholds, points.records)
+    np.testing.assert_array_equal(points.counts[:, 1:], plain.counts[:, 1:])
+
+
 def test_switched_off_by_the_environment_variable() -> None:
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415

@@ -6,17 +6,23 @@ without it. The kernels pay off on large inputs only (they compile once per mach
 load from numba's cache), so callers ask :func:`worth_compiling` with the problem size.
 
 Set the environment variable ``FAIRNESS_WIDGETS_COMPILED=0`` to turn the kernels off.
+The kernels release the GIL, so independent calls (one per allowed disparity) run on
+several cores: ``FAIRNESS_WIDGETS_THREADS`` sets how many (default: the cores, at most
+4; 1 runs everything in the calling thread).
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Any, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: Below this many operating points the numpy path is fast enough (and never compiles).
 MIN_POINTS = 20_000
@@ -53,3 +59,45 @@ def kernel(function: F) -> F:
 def worth_compiling(n_points: int) -> bool:
     """Use the compiled kernels for a problem of ``n_points`` operating points?"""
     return AVAILABLE and ENABLED and n_points >= MIN_POINTS
+
+
+def _thread_count() -> int:
+    setting = os.environ.get("FAIRNESS_WIDGETS_THREADS", "").strip()
+    if setting:
+        try:
+            return max(int(setting), 1)
+        except ValueError:
+            raise ValueError(
+                f"FAIRNESS_WIDGETS_THREADS must be a whole number of threads (1 or more); got {setting!r}."
+            ) from None
+    return max(min(os.cpu_count() or 1, 4), 1)
+
+
+#: How many threads :func:`map_threads` uses.
+THREADS = _thread_count()
+_pool: ThreadPoolExecutor | None = None
+
+
+def map_threads(function: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """``[function(item) for item in items]``, spread over :data:`THREADS` threads (worth
+    it only when ``function`` is a kernel that releases the GIL). Results keep the order
+    of ``items``; the first error is raised."""
+    global _pool  # noqa: PLW0603 (one pool per process, made on first use)
+    work = list(items)
+    if THREADS == 1 or len(work) < 2:
+        return [function(item) for item in work]
+    if _pool is None:
+        _pool = ThreadPoolExecutor(THREADS, thread_name_prefix="fairness-widgets")
+    return list(_pool.map(function, work))
+
+
+def beside(function: Callable[[], R]) -> Callable[[], R]:
+    """Start ``function()`` on another thread (when there are :data:`THREADS` > 1) and
+    return a call that waits for its result (or raises its error); with one thread it
+    runs when that call is made."""
+    global _pool  # noqa: PLW0603 (one pool per process, made on first use)
+    if THREADS == 1:
+        return function
+    if _pool is None:
+        _pool = ThreadPoolExecutor(THREADS, thread_name_prefix="fairness-widgets")
+    return _pool.submit(function).result

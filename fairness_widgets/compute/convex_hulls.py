@@ -6,10 +6,12 @@ so the hull is what randomised thresholds can attain.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from numpy.typing import NDArray
 
-from fairness_widgets.compute.compiled import worth_compiling
+from fairness_widgets.compute.compiled import beside, worth_compiling
 from fairness_widgets.compute.convex_hulls_kernel import monotone_upper_hulls
 
 
@@ -89,6 +91,6 @@ def hull_corners(
     fpr: NDArray[np.float64], tpr: NDArray[np.float64], offsets: NDArray[np.intp]
 ) -> list[NDArray[np.intp]]:
     """Corners of the convex hull of each group's ROC points (upper and lower chains)."""
+    lower = beside(partial(upper_hulls, fpr, -tpr, offsets))  # on another core, if there is one
     upper = upper_hulls(fpr, tpr, offsets)
-    lower = upper_hulls(fpr, -tpr, offsets)
-    return [np.unique(np.concatenate([u, d])) for u, d in zip(upper, lower, strict=True)]
+    return [np.unique(np.concatenate([u, d])) for u, d in zip(upper, lower(), strict=True)]

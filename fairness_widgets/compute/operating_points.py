@@ -141,8 +141,12 @@ def operating_points(
             "Build it with y_score= (e.g. model.predict_proba(X)[:, 1])."
         )
     if weights is not None and worth_compiling(len(cells.count)):
-        *points, records = compiled_operating_points(view, cells, *weights)
-        return OperatingPoints(tuple(view.levels), *points, records=records)
+        offsets, thresholds, tp, fp, pooled_thresholds, pooled_tp, pooled_fp, records = (
+            compiled_operating_points(view, cells, *weights)
+        )
+        return OperatingPoints(
+            tuple(view.levels), offsets, thresholds, tp, fp, pooled_thresholds, pooled_tp, pooled_fp, records
+        )
     descending = np.argsort(-cells.score)
     all_positives = cells.count * cells.y_true
     all_negatives = cells.count - all_positives

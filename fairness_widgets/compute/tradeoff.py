@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from fairness_widgets.compute.cells import EDGE_TOLERANCE, Cells
+from fairness_widgets.compute.compiled import beside
 from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES, RANDOMISABLE
 from fairness_widgets.compute.groups import Attribute
 from fairness_widgets.compute.hull_search import Hulls, Mixture, equalized_odds_search, hull_search
@@ -172,7 +174,8 @@ def tradeoff(
         raise ValueError("epsilons must be finite and non-negative.")
     # Predictive parity has no randomised choice; its window search builds its own hulls.
     one_rate_randomisable = constraint in ("demographic_parity", "equal_opportunity")
-    hulls = Hulls(first_rate, value, points.offsets) if one_rate_randomisable else None
+    # The hulls are built on another core while the window search builds its tables.
+    hulls = beside(partial(Hulls, first_rate, value, points.offsets)) if one_rate_randomisable else None
     if constraint != "equalized_odds":
         for choice in window_search(first_rate, value, points.offsets, grid, hulls, ordered=values.ordered):
             entries.append(("thresholds", choice.epsilon, [(np.array([k]), one) for k in choice.points]))
@@ -181,7 +184,7 @@ def tradeoff(
         tpr, fpr = rates["true_positive_rate"], rates["false_positive_rate"]
         mixtures = equalized_odds_search(tpr, fpr, value, points.offsets, grid)
     elif constraint in RANDOMISABLE and hulls is not None:
-        mixtures = hull_search(hulls, grid)
+        mixtures = hull_search(hulls(), grid)
     for mixture in mixtures:
         picks = list(zip(mixture.points, mixture.weights, strict=True))
         entries.append(("randomised thresholds", mixture.epsilon, picks))

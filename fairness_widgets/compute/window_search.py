@@ -12,6 +12,7 @@ width), and on real curves only a few intervals survive each round.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -165,14 +166,15 @@ def window_search(
     value: NDArray[np.float64],
     offsets: NDArray[np.intp],
     epsilons: NDArray[np.float64],
-    hulls: Hulls | None = None,
+    hulls: Hulls | Callable[[], Hulls] | None = None,
     *,
     ordered: bool = False,
 ) -> list[WindowChoice]:
     """For each eps, the points (one per group; flat indices) maximising the summed value
     with all chosen rates within eps of each other. NaN rates (undefined) are never chosen.
     An eps no choice can meet (e.g. exactly equal precision) gets no choice.
-    ``hulls`` (of the same points) may be passed if already built; ``ordered`` says the
+    ``hulls`` (of the same points) may be passed if already built, or as a call that
+    returns them (being built on another thread); ``ordered`` says the
     rates are defined and in order within each group. Large inputs take the compiled
     search (numba installed).
     """
@@ -198,6 +200,7 @@ def window_search(
     feasible = ~zero & (epsilons >= widest_gap - RATE_TOLERANCE)
     if feasible.any():
         hulls = Hulls(rate, value, offsets) if hulls is None else hulls
+        hulls = hulls if isinstance(hulls, Hulls) else hulls()
         best, low[feasible], high[feasible] = _best_windows(points, hulls, epsilons[feasible], tolerance)
         # Overlapping rate ranges do not promise a window holding a point of every group
         # (precision jumps): where none was found, there is no choice.

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
+from fairness_widgets.compute.compiled import map_threads
 from fairness_widgets.compute.hull_search import Hulls
 from fairness_widgets.compute.window_search_kernel import (
     Searchable,
@@ -132,7 +133,7 @@ def compiled_windows(
     value: NDArray[np.float64],
     offsets: NDArray[np.intp],
     epsilons: NDArray[np.float64],
-    hulls: Hulls | None,
+    hulls: Hulls | Callable[[], Hulls] | None,
     *,
     ordered: bool = False,
 ) -> list[NDArray[np.intp] | None]:
@@ -158,12 +159,15 @@ def compiled_windows(
     if len(feasible):
         if hulls is None or points.flat is not None:
             hulls = Hulls(points.rate, points.value, points.offsets)
+        elif not isinstance(hulls, Hulls):
+            hulls = hulls()
         eps = epsilons[feasible]
         seed_best, seed_low, a, b = search_range(
             points.totals, hulls, points.lowest, points.highest, eps, tolerance=tolerance
         )
-        for k, e in enumerate(feasible):
-            best[e], low[e], high[e] = branch_and_bound(
+
+        def search(k: int) -> tuple[float, float, float]:
+            found: tuple[float, float, float] = branch_and_bound(
                 points.searchable,
                 float(eps[k]),
                 float(a[k]),
@@ -173,6 +177,11 @@ def compiled_windows(
                 RATE_TOLERANCE,
                 tolerance,
             )
+            return found
+
+        # One search per eps, independent: spread over the cores (the kernel frees the GIL).
+        for e, result in zip(feasible, map_threads(search, range(len(feasible))), strict=True):
+            best[e], low[e], high[e] = result
     return [
         None if not np.isfinite(best[k]) else points.picks(float(low[k]), float(high[k]))
         for k in range(len(epsilons))
