@@ -788,7 +788,9 @@ def parts_section(bench: Benchmark) -> list[str]:
         "",
         "Each part is timed alone (best of the repeats) on the inputs `tradeoff()` gives it; "
         "`window_search` and `hull_search` share one `Hulls`, listed once. The rest is the whole "
-        "minus the parts (so it carries their noise).",
+        "minus the parts (so it carries their noise); with more than one thread the hulls are built "
+        "while the window search builds its tables, so the parts can add up to more than the whole "
+        "and the rest come out negative.",
     ]
     return lines
 

@@ -106,7 +106,7 @@ def test_bench_tradeoff_writes_its_report(
     for heading in TRADEOFF_HEADINGS:
         assert f"\n{heading}\n" in f"\n{report}", heading
     # The yardstick, every score mode x constraint, the parts, and fairlearn on its subsample.
-    assert "| `np.argsort(scores)` (the yardstick) |" in report
+    assert "| `np.argsort(scores)` (the yardstick, one thread) |" in report
     for mode in ("exact", "1e-4", "1e-3"):
         for constraint in ("demographic_parity", "equal_opportunity", "predictive_parity", "equalized_odds"):
             assert f"| {mode} | `tradeoff('{constraint}')` |" in report, (mode, constraint)
