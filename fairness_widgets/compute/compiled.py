@@ -78,26 +78,28 @@ THREADS = _thread_count()
 _pool: ThreadPoolExecutor | None = None
 
 
+def _shared_pool() -> ThreadPoolExecutor:
+    global _pool  # noqa: PLW0603 (one pool per process, made on first use)
+    if _pool is None:
+        _pool = ThreadPoolExecutor(THREADS, thread_name_prefix="fairness-widgets")
+    return _pool
+
+
 def map_threads(function: Callable[[T], R], items: Iterable[T]) -> list[R]:
     """``[function(item) for item in items]``, spread over :data:`THREADS` threads (worth
     it only when ``function`` is a kernel that releases the GIL). Results keep the order
     of ``items``; the first error is raised."""
-    global _pool  # noqa: PLW0603 (one pool per process, made on first use)
     work = list(items)
     if THREADS == 1 or len(work) < 2:
         return [function(item) for item in work]
-    if _pool is None:
-        _pool = ThreadPoolExecutor(THREADS, thread_name_prefix="fairness-widgets")
-    return list(_pool.map(function, work))
+    return list(_shared_pool().map(function, work))
 
 
-def beside(function: Callable[[], R]) -> Callable[[], R]:
-    """Start ``function()`` on another thread (when there are :data:`THREADS` > 1) and
-    return a call that waits for its result (or raises its error); with one thread it
-    runs when that call is made."""
-    global _pool  # noqa: PLW0603 (one pool per process, made on first use)
-    if THREADS == 1:
+def beside(function: Callable[[], R], n_points: int) -> Callable[[], R]:
+    """Start ``function()`` on another thread and return a call that waits for its
+    result (or raises its error), when that can pay: more than one thread, and a problem
+    of ``n_points`` large enough for the kernels (which release the GIL; the numpy path
+    mostly holds it). Otherwise ``function`` runs when the returned call is made."""
+    if THREADS == 1 or not worth_compiling(n_points):
         return function
-    if _pool is None:
-        _pool = ThreadPoolExecutor(THREADS, thread_name_prefix="fairness-widgets")
-    return _pool.submit(function).result
+    return _shared_pool().submit(function).result

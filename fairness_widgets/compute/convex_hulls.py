@@ -91,6 +91,6 @@ def hull_corners(
     fpr: NDArray[np.float64], tpr: NDArray[np.float64], offsets: NDArray[np.intp]
 ) -> list[NDArray[np.intp]]:
     """Corners of the convex hull of each group's ROC points (upper and lower chains)."""
-    lower = beside(partial(upper_hulls, fpr, -tpr, offsets))  # on another core, if there is one
+    lower = beside(partial(upper_hulls, fpr, -tpr, offsets), len(fpr))  # on another core, if it pays
     upper = upper_hulls(fpr, tpr, offsets)
     return [np.unique(np.concatenate([u, d])) for u, d in zip(upper, lower(), strict=True)]

@@ -175,7 +175,11 @@ def tradeoff(
     # Predictive parity has no randomised choice; its window search builds its own hulls.
     one_rate_randomisable = constraint in ("demographic_parity", "equal_opportunity")
     # The hulls are built on another core while the window search builds its tables.
-    hulls = beside(partial(Hulls, first_rate, value, points.offsets)) if one_rate_randomisable else None
+    hulls = (
+        beside(partial(Hulls, first_rate, value, points.offsets), len(value))
+        if one_rate_randomisable
+        else None
+    )
     if constraint != "equalized_odds":
         for choice in window_search(first_rate, value, points.offsets, grid, hulls, ordered=values.ordered):
             entries.append(("thresholds", choice.epsilon, [(np.array([k]), one) for k in choice.points]))

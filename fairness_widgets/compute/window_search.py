@@ -199,8 +199,7 @@ def window_search(
     widest_gap = float(points.lowest.max() - points.highest.min())
     feasible = ~zero & (epsilons >= widest_gap - RATE_TOLERANCE)
     if feasible.any():
-        hulls = Hulls(rate, value, offsets) if hulls is None else hulls
-        hulls = hulls if isinstance(hulls, Hulls) else hulls()
+        hulls = Hulls(rate, value, offsets) if hulls is None else hulls() if callable(hulls) else hulls
         best, low[feasible], high[feasible] = _best_windows(points, hulls, epsilons[feasible], tolerance)
         # Overlapping rate ranges do not promise a window holding a point of every group
         # (precision jumps): where none was found, there is no choice.

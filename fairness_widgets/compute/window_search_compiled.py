@@ -157,9 +157,9 @@ def compiled_windows(
     widest_gap = float(points.lowest.max() - points.highest.min())
     feasible = np.flatnonzero(~zero & (epsilons >= widest_gap - RATE_TOLERANCE))
     if len(feasible):
-        if hulls is None or points.flat is not None:
+        if hulls is None or points.flat is not None:  # none given, or of the unsorted points
             hulls = Hulls(points.rate, points.value, points.offsets)
-        elif not isinstance(hulls, Hulls):
+        elif callable(hulls):
             hulls = hulls()
         eps = epsilons[feasible]
         seed_best, seed_low, a, b = search_range(
