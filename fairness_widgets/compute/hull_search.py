@@ -59,7 +59,8 @@ class Hulls:
         peaks = [a + int(np.argmax(self.v[a : b + 1])) for a, b in zip(self.start, self.last, strict=True)]
         self.peak = self.x[peaks]
         self._best_starts: dict[bytes, tuple[NDArray[np.intp], NDArray[np.float64]]] = {}
-        self.base = np.sort(np.concatenate([self.x, self.peak]))
+        self._best_start_values: dict[bytes, NDArray[np.float64]] = {}
+        self.base = np.unique(np.concatenate([self.x, self.peak]))  # sorted, distinct
 
     def _kernel_arguments(self, epsilons: NDArray[np.float64]) -> KernelArguments:
         lowest = float(self.x[self.start].max()) - epsilons
@@ -70,10 +71,13 @@ class Hulls:
     def best_start_values(self, epsilons: NDArray[np.float64]) -> NDArray[np.float64]:
         """Per eps, the window start with the largest summed hull value."""
         epsilons = np.ascontiguousarray(epsilons, dtype=np.float64)
-        if self.use_kernels:
-            self._check_overlap(epsilons)
-            found: NDArray[np.float64] = kernels.best_starts(*self._kernel_arguments(epsilons))
-            return found
+        if self.use_kernels:  # remembered per ``epsilons``, as for the numpy path
+            known = self._best_start_values.get(epsilons.tobytes())
+            if known is None:
+                self._check_overlap(epsilons)
+                known = kernels.best_starts(*self._kernel_arguments(epsilons))
+                self._best_start_values[epsilons.tobytes()] = known
+            return known
         index, candidates = self.best_starts(epsilons)
         return candidates[np.arange(len(epsilons)), index]
 
@@ -160,8 +164,9 @@ class Hulls:
             epsilons = np.ascontiguousarray(epsilons, dtype=np.float64)
             self._check_overlap(epsilons)
             level = np.ascontiguousarray(level, dtype=np.float64)
+            best = self.best_start_values(epsilons)
             reach: tuple[NDArray[np.float64], NDArray[np.float64]] = kernels.starts_reaching(
-                *self._kernel_arguments(epsilons), level
+                *self._kernel_arguments(epsilons), best, level
             )
             return reach
         best, candidates = self.best_starts(epsilons)
