@@ -164,9 +164,9 @@ class Hulls:
             epsilons = np.ascontiguousarray(epsilons, dtype=np.float64)
             self._check_overlap(epsilons)
             level = np.ascontiguousarray(level, dtype=np.float64)
-            best = self.best_start_values(epsilons)
+            best_start = self.best_start_values(epsilons)
             reach: tuple[NDArray[np.float64], NDArray[np.float64]] = kernels.starts_reaching(
-                *self._kernel_arguments(epsilons), best, level
+                *self._kernel_arguments(epsilons), best_start, level
             )
             return reach
         best, candidates = self.best_starts(epsilons)

@@ -69,7 +69,9 @@ def _first_above(base: NDArray[np.float64], shift: float, bound: float, strictly
 
 
 @kernel
-def _leftmost_best(hull: Hull, base: NDArray[np.float64], shift: float, first: int, last: int, epsilon: float) -> int:
+def _leftmost_best(
+    hull: Hull, base: NDArray[np.float64], shift: float, first: int, last: int, epsilon: float
+) -> int:
     """Index in [first, last) (needs first < last) of the leftmost start ``base - shift``
     with the largest summed hull value (concave in the start: bisect on its slope)."""
     lo, hi = first, last - 1

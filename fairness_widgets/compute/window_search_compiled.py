@@ -5,12 +5,14 @@ start, branch and bound), with the loops in :mod:`window_search_kernel`."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
 
-from fairness_widgets.compute.compiled import map_threads
+from fairness_widgets.compute.compiled import beside, map_threads
 from fairness_widgets.compute.hull_search import Hulls
+from fairness_widgets.compute.rate_order_kernel import rate_order
 from fairness_widgets.compute.window_search_kernel import (
     Searchable,
     block_tables,
@@ -25,31 +27,30 @@ from fairness_widgets.compute.window_search_kernel import (
 RATE_TOLERANCE = 1e-12
 
 
+def by_rate(
+    rate: NDArray[np.float64], value: NDArray[np.float64], offsets: NDArray[np.intp], *, ordered: bool = False
+) -> tuple[NDArray[np.intp] | None, NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
+    """Each group's defined points in order of rate: (flat indices, or None when the
+    points already are in that order; rates; values; group offsets)."""
+    if ordered or sorted_and_defined(rate, offsets):
+        return None, rate, value, offsets
+    return rate_order(rate, value, offsets)
+
+
 class SortedPoints:
-    """Each group's defined points by rate (the flat arrays themselves when they already
-    are), with the range-max tables over their values."""
+    """Each group's defined points by rate (see :func:`by_rate`), with the range-max
+    tables over their values."""
 
     def __init__(
         self,
+        flat: NDArray[np.intp] | None,
         rate: NDArray[np.float64],
         value: NDArray[np.float64],
         offsets: NDArray[np.intp],
-        *,
-        ordered: bool = False,
     ) -> None:
         n_groups = len(offsets) - 1
-        self.flat: NDArray[np.intp] | None = None
-        if ordered or sorted_and_defined(rate, offsets):
-            self.rate, self.value, self.offsets = rate, value, offsets
-        else:
-            defined = np.flatnonzero(np.isfinite(rate))
-            group = np.repeat(np.arange(n_groups), np.diff(offsets))[defined]
-            # Rates lie in [0, 1]: one sort by 2 * group + rate orders groups and rates.
-            order = defined[np.argsort(rate[defined] + 2.0 * group)]
-            self.flat = order
-            self.rate, self.value = rate[order], value[order]
-            self.offsets = np.zeros(n_groups + 1, dtype=np.intp)
-            np.cumsum(np.bincount(group, minlength=n_groups), out=self.offsets[1:])
+        self.flat = flat
+        self.rate, self.value, self.offsets = rate, value, offsets
         counts = np.diff(self.offsets)
         if (counts == 0).any():
             raise ValueError("Every group needs at least one operating point with a defined rate.")
@@ -140,7 +141,10 @@ def compiled_windows(
     """Per eps, each group's pick in the best window (flat indices; None where no choice
     meets the eps). ``ordered``: the rates are known to be defined
     and in order within each group."""
-    points = SortedPoints(rate, value, offsets, ordered=ordered)
+    flat, sorted_rate, sorted_value, sorted_offsets = by_rate(rate, value, offsets, ordered=ordered)
+    if flat is not None:  # hulls given are of the unsorted points: build them beside the tables
+        hulls = beside(partial(Hulls, sorted_rate, sorted_value, sorted_offsets), len(flat))
+    points = SortedPoints(flat, sorted_rate, sorted_value, sorted_offsets)
     n_groups = len(offsets) - 1
     # Values are finite (objective weights times counts): no row-sized temporaries here.
     scale = max(abs(float(points.value.max())), abs(float(points.value.min())))
@@ -157,7 +161,7 @@ def compiled_windows(
     widest_gap = float(points.lowest.max() - points.highest.min())
     feasible = np.flatnonzero(~zero & (epsilons >= widest_gap - RATE_TOLERANCE))
     if len(feasible):
-        if hulls is None or points.flat is not None:  # none given, or of the unsorted points
+        if hulls is None:
             hulls = Hulls(points.rate, points.value, points.offsets)
         elif callable(hulls):
             hulls = hulls()
