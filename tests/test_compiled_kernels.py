@@ -5,6 +5,7 @@ audit) and in any order (as a dataframe engine returns them)."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import types
 
 import numpy as np
@@ -14,9 +15,11 @@ import pytest
 import fairness_widgets as fw
 from fairness_widgets.compute import compiled
 from fairness_widgets.compute.cells import Cells
+from fairness_widgets.compute.hull_search import Hulls
 from fairness_widgets.compute.objectives import make_objective
 from fairness_widgets.compute.operating_points import OperatingPoints, operating_points
 from fairness_widgets.compute.point_values import point_values
+from fairness_widgets.compute.rate_order_kernel import rate_order
 
 CONSTRAINTS = ["demographic_parity", "equal_opportunity", "predictive_parity", "equalized_odds"]
 FIELDS = [f.name for f in dataclasses.fields(OperatingPoints) if f.name not in ("groups", "records")]
@@ -217,3 +220,54 @@ def test_highs_prints_nothing_in_a_fresh_process() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "done", result.stdout
     assert "HiGHS" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["distinct", "few levels", "closer than the key step", "with undefined"])
+def test_rate_order_is_a_stable_sort_within_each_group(kind: str) -> None:
+    """Packed-key sorting gives each group's defined points by rate, ties by index, even
+    where rates differ by less than the key's resolution (the insertion fix)."""
+    rng = np.random.default_rng(len(kind))
+    sizes = rng.integers(1, 400, 7)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
+    n = int(offsets[-1])
+    rate = {
+        "distinct": rng.random(n),
+        "few levels": rng.integers(0, 5, n) / 4.0,
+        "closer than the key step": 0.5 + rng.integers(-3, 4, n) * 1e-16,
+        "with undefined": np.where(rng.random(n) < 0.2, np.nan, rng.integers(0, 9, n) / 8.0),
+    }[kind]
+    value = rng.normal(size=n)
+    flat, by_rate, values, sorted_offsets = rate_order(rate, value, offsets)
+    expected = []
+    for a, b in itertools.pairwise(offsets):
+        index = np.arange(a, b)[np.isfinite(rate[a:b])]
+        expected.append(index[np.argsort(rate[index], kind="stable")])
+    assert np.array_equal(flat, np.concatenate(expected))
+    assert np.array_equal(by_rate, rate[flat])
+    assert np.array_equal(values, value[flat])
+    assert np.array_equal(np.diff(sorted_offsets), [len(e) for e in expected])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_compiled_hull_searches_match_the_numpy_ones(seed: int) -> None:
+    """The compiled searches bisect the corners and the corners minus eps separately; the
+    numpy path merges them: same best starts and the same reach for any level."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 40, rng.integers(1, 6))
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
+    rounding = seed % 3  # 0: distinct rates; else rates on a grid (ties across groups)
+    rate = np.concatenate(
+        [np.sort(np.round(rng.random(s), rounding) if rounding else rng.random(s)) for s in sizes]
+    )
+    value = rng.normal(size=len(rate))
+    fast, slow = Hulls(rate, value, offsets), Hulls(rate, value, offsets)
+    fast.use_kernels, slow.use_kernels = True, False
+    widest = max(float(fast.x[fast.start].max() - fast.x[fast.last].min()), 0.0)
+    epsilons = np.concatenate([[widest], rng.uniform(widest, 1.0, 6)])
+    start = fast.best_start_values(epsilons)
+    np.testing.assert_array_equal(start, slow.best_start_values(epsilons))
+    level = fast.totals(start[:, None], epsilons)[:, 0] - rng.uniform(0.0, 0.5, len(epsilons))
+    for found, expected in zip(
+        fast.starts_reaching(epsilons, level), slow.starts_reaching(epsilons, level), strict=True
+    ):
+        np.testing.assert_array_equal(found, expected)
