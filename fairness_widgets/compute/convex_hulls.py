@@ -46,7 +46,8 @@ def upper_hulls(
     """
     if worth_compiling(len(x)):
         x, v = np.ascontiguousarray(x, dtype=np.float64), np.ascontiguousarray(v, dtype=np.float64)
-        ordered, corners, ends = monotone_upper_hulls(x, v, offsets, np.empty(len(x), dtype=np.intp))
+        room, stack = np.empty(len(x), dtype=np.intp), np.empty((int(np.diff(offsets).max(initial=0)), 2))
+        ordered, corners, ends = monotone_upper_hulls(x, v, offsets, room, stack)
         if ordered:
             return [corners[ends[g] : ends[g + 1]] for g in range(len(offsets) - 1)]
     group = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))

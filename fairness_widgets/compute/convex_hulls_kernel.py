@@ -16,11 +16,17 @@ from fairness_widgets.compute.compiled import kernel
 
 @kernel
 def monotone_upper_hulls(
-    x: NDArray[np.float64], v: NDArray[np.float64], offsets: NDArray[np.intp], corners: NDArray[np.intp]
+    x: NDArray[np.float64],
+    v: NDArray[np.float64],
+    offsets: NDArray[np.intp],
+    corners: NDArray[np.intp],
+    stack: NDArray[np.float64],
 ) -> tuple[bool, NDArray[np.intp], NDArray[np.intp]]:
     """(ok, corners, ends): group ``g``'s corners are ``corners[ends[g] : ends[g + 1]]``
     (flat indices by increasing x); ok is False if some group's defined x decrease.
-    ``corners`` is room for them (as many as points), allocated by numpy."""
+    ``corners`` is room for them (as many as points), ``stack`` (largest group x 2) room
+    for the current group's corners' coordinates, both allocated by numpy. The chord
+    tests read the coordinates from ``stack``, next to each other, not from the points."""
     n_groups = len(offsets) - 1
     ends = np.zeros(n_groups + 1, dtype=np.intp)
     top = 0
@@ -32,21 +38,25 @@ def monotone_upper_hulls(
             if not np.isfinite(xi):
                 continue
             if top > base:
-                last = corners[top - 1]
-                if x[last] > xi:
+                last = top - 1 - base
+                if stack[last, 0] > xi:
                     return False, corners, ends
-                if x[last] == xi:
-                    if v[last] >= vi:
+                if stack[last, 0] == xi:
+                    if stack[last, 1] >= vi:
                         continue
                     top -= 1
             while top - base >= 2:
-                o = corners[top - 2]
-                p = corners[top - 1]
-                cross = (x[p] - x[o]) * (vi - v[o]) - (v[p] - v[o]) * (xi - x[o])
+                o = top - 2 - base
+                p = o + 1
+                cross = (stack[p, 0] - stack[o, 0]) * (vi - stack[o, 1]) - (stack[p, 1] - stack[o, 1]) * (
+                    xi - stack[o, 0]
+                )
                 if cross < 0:
                     break
                 top -= 1
             corners[top] = i
+            stack[top - base, 0] = xi
+            stack[top - base, 1] = vi
             top += 1
         ends[g + 1] = top
     return True, corners[:top], ends

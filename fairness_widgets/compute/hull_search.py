@@ -249,7 +249,6 @@ def equalized_odds_search(
     a_ub = sparse.vstack(blocks).tocsr()
     lower = np.zeros(n_weights + 2)
     upper = np.concatenate([np.full(n_weights, np.inf), np.ones(2)])
-    starts = np.concatenate([[0], np.cumsum(sizes)])
     programme = BoxLP(cost, a_ub, a_eq, lower, upper)
     # Widest eps first: its answer is each group's best corner or near it, and each
     # narrower one starts from the basis before (21 eps: 620 -> 300 simplex iterations).
@@ -260,11 +259,10 @@ def equalized_odds_search(
         if isinstance(solved, str):
             raise ValueError(f"Equalized odds within {epsilon:g} could not be solved: {solved}")
         x, minimum = solved
-        points, weights = [], []
-        for g, c in enumerate(corners):
-            share = np.clip(x[starts[g] : starts[g + 1]], 0.0, None)
-            used = share > 1e-12
-            points.append(c[used])
-            weights.append(share[used] / share[used].sum())
+        used = np.flatnonzero(x[:n_weights] > 1e-12)  # by group, as the columns are
+        share = x[used]
+        share /= np.bincount(group[used], share, len(corners))[group[used]]
+        cuts = np.searchsorted(group[used], np.arange(1, len(corners)))
+        points, weights = np.split(flat[used], cuts), np.split(share, cuts)
         mixtures[int(k)] = Mixture(epsilon, float(-minimum), points, weights)
     return [mixtures[k] for k in range(len(epsilons))]
