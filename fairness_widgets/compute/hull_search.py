@@ -203,20 +203,21 @@ def hull_search(hulls: Hulls, epsilons: NDArray[np.float64]) -> list[Mixture]:
     target = np.clip(hulls.peak[:, None], best, best + epsilons)  # groups x epsilons
     value_at = hulls.value_at(target).sum(axis=0)
     j, along = hulls.segment(target)
+    # Each group mixes corner j and j + 1 (weights 1 - along, along), or takes one corner
+    # alone where along is 0 or 1 (or j is its last corner): as one array per eps, cut by group.
+    last = hulls.last[:, None]
+    alone = (along <= 0.0) | (j == last) | (along >= 1.0)
+    sole = np.where((along >= 1.0) & (j != last), j + 1, j)
+    pair = np.stack([np.where(alone, sole, j), j + 1], axis=-1)  # groups x eps x 2
+    share = np.stack([np.where(alone, 1.0, 1.0 - along), along], axis=-1)
+    keep = np.ones(pair.shape, dtype=bool)
+    keep[..., 1] = ~alone
     mixtures = []
     for e, epsilon in enumerate(epsilons):
-        points, weights = [], []
-        for g in range(len(hulls.start)):
-            first, share = int(j[g, e]), float(along[g, e])
-            if share <= 0.0 or first == hulls.last[g]:
-                points.append(hulls.corners[[first]])
-                weights.append(np.array([1.0]))
-            elif share >= 1.0:
-                points.append(hulls.corners[[first + 1]])
-                weights.append(np.array([1.0]))
-            else:
-                points.append(hulls.corners[[first, first + 1]])
-                weights.append(np.array([1.0 - share, share]))
+        used = keep[:, e]
+        cuts = np.cumsum(used.sum(axis=1))[:-1]
+        points = np.split(hulls.corners[pair[:, e][used]], cuts)
+        weights = np.split(share[:, e][used], cuts)
         mixtures.append(Mixture(float(epsilon), float(value_at[e]), points, weights))
     return mixtures
 

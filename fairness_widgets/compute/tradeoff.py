@@ -165,9 +165,9 @@ def tradeoff(
     one = np.ones(1)
     first_rate = next(iter(rates.values()))
     best_each = [int(k) for k in values.best_each]
-    entries.append(("unconstrained", np.nan, [(np.array([k]), one) for k in best_each]))
+    entries.append(("unconstrained", np.nan, _each_alone(values.best_each, one)))
     single = _single_threshold(points, goal)
-    entries.append(("single threshold", np.nan, [(np.array([k]), one) for k in single]))
+    entries.append(("single threshold", np.nan, _each_alone(single, one)))
     widest = max(float(np.nanmax(r[best_each]) - np.nanmin(r[best_each])) for r in rates.values())
     grid = np.linspace(0.0, widest, 21) if epsilons is None else np.asarray(epsilons, dtype=np.float64)
     if (grid < 0).any() or not np.isfinite(grid).all():
@@ -182,7 +182,7 @@ def tradeoff(
     )
     if constraint != "equalized_odds":
         for choice in window_search(first_rate, value, points.offsets, grid, hulls, ordered=values.ordered):
-            entries.append(("thresholds", choice.epsilon, [(np.array([k]), one) for k in choice.points]))
+            entries.append(("thresholds", choice.epsilon, _each_alone(choice.points, one)))
     mixtures: list[Mixture] = []
     if constraint == "equalized_odds":
         tpr, fpr = rates["true_positive_rate"], rates["false_positive_rate"]
@@ -204,6 +204,12 @@ def tradeoff(
         goal=goal,
         resolution=cells.resolution,
     )
+
+
+def _each_alone(points: NDArray[np.intp], one: NDArray[np.float64]) -> list[Pick]:
+    """Each group's one point (with probability 1), as a pick."""
+    chosen = np.asarray(points, dtype=np.intp)
+    return [(chosen[g : g + 1], one) for g in range(len(chosen))]
 
 
 def _single_threshold(points: OperatingPoints, goal: Objective) -> NDArray[np.intp]:
