@@ -12,7 +12,9 @@ the corners of each group's ROC hull.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +24,8 @@ from fairness_widgets.compute import hull_search_kernel as kernels
 from fairness_widgets.compute.box_lp import BoxLP
 from fairness_widgets.compute.compiled import worth_compiling
 from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
+
+T = TypeVar("T", bound=np.generic)
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ class Hulls:
         peaks = [a + int(np.argmax(self.v[a : b + 1])) for a, b in zip(self.start, self.last, strict=True)]
         self.peak = self.x[peaks]
         self._best_starts: dict[bytes, tuple[NDArray[np.intp], NDArray[np.float64]]] = {}
-        self._best_start_values: dict[bytes, NDArray[np.float64]] = {}
+        self._best_start_of: dict[float, float] = {}  # per eps, for the kernels
         self.base = np.unique(np.concatenate([self.x, self.peak]))  # sorted, distinct
 
     def _kernel_arguments(self, epsilons: NDArray[np.float64]) -> KernelArguments:
@@ -71,13 +75,13 @@ class Hulls:
     def best_start_values(self, epsilons: NDArray[np.float64]) -> NDArray[np.float64]:
         """Per eps, the window start with the largest summed hull value."""
         epsilons = np.ascontiguousarray(epsilons, dtype=np.float64)
-        if self.use_kernels:  # remembered per ``epsilons``, as for the numpy path
-            known = self._best_start_values.get(epsilons.tobytes())
-            if known is None:
-                self._check_overlap(epsilons)
-                known = kernels.best_starts(*self._kernel_arguments(epsilons))
-                self._best_start_values[epsilons.tobytes()] = known
-            return known
+        if self.use_kernels:  # remembered per eps (the window and randomised searches share many)
+            missing = np.array([e for e in epsilons if float(e) not in self._best_start_of])
+            if len(missing):
+                self._check_overlap(missing)
+                found = kernels.best_starts(*self._kernel_arguments(missing))
+                self._best_start_of.update(zip(missing.tolist(), found.tolist(), strict=True))
+            return np.array([self._best_start_of[float(e)] for e in epsilons])
         index, candidates = self.best_starts(epsilons)
         return candidates[np.arange(len(epsilons)), index]
 
@@ -190,6 +194,12 @@ class Hulls:
         return candidates[rows, np.maximum(left - 1, 0)], candidates[rows, np.minimum(right + 1, last)]
 
 
+def _cut(values: NDArray[T], bounds: NDArray[np.intp]) -> list[NDArray[T]]:
+    """``values[bounds[g] : bounds[g + 1]]`` for each g (views; ``np.split`` costs
+    microseconds a piece)."""
+    return [values[a:b] for a, b in itertools.pairwise(bounds)]
+
+
 def hull_search(hulls: Hulls, epsilons: NDArray[np.float64]) -> list[Mixture]:
     """For each eps, the randomised choice maximising the summed value with all groups'
     (expected) rates within eps of each other. Points are flat indices."""
@@ -215,9 +225,9 @@ def hull_search(hulls: Hulls, epsilons: NDArray[np.float64]) -> list[Mixture]:
     mixtures = []
     for e, epsilon in enumerate(epsilons):
         used = keep[:, e]
-        cuts = np.cumsum(used.sum(axis=1))[:-1]
-        points = np.split(hulls.corners[pair[:, e][used]], cuts)
-        weights = np.split(share[:, e][used], cuts)
+        bounds = np.concatenate([[0], np.cumsum(used.sum(axis=1))])
+        points = _cut(hulls.corners[pair[:, e][used]], bounds)
+        weights = _cut(share[:, e][used], bounds)
         mixtures.append(Mixture(float(epsilon), float(value_at[e]), points, weights))
     return mixtures
 
@@ -263,7 +273,7 @@ def equalized_odds_search(
         used = np.flatnonzero(x[:n_weights] > 1e-12)  # by group, as the columns are
         share = x[used]
         share /= np.bincount(group[used], share, len(corners))[group[used]]
-        cuts = np.searchsorted(group[used], np.arange(1, len(corners)))
-        points, weights = np.split(flat[used], cuts), np.split(share, cuts)
+        bounds = np.searchsorted(group[used], np.arange(len(corners) + 1))
+        points, weights = _cut(flat[used], bounds), _cut(share, bounds)
         mixtures[int(k)] = Mixture(epsilon, float(-minimum), points, weights)
     return [mixtures[k] for k in range(len(epsilons))]
