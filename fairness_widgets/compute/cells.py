@@ -8,6 +8,7 @@ rows) and mergeable, and every metric at every threshold is computed from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -65,9 +66,14 @@ class Cells:
     threshold: float | None
     resolution: float | None
 
-    @property
+    @cached_property
     def n_rows(self) -> int:
         return int(self.count.sum())
+
+    @cached_property
+    def n_positives(self) -> int:
+        """Rows whose label is 1 (worked out once: each trade-off asks)."""
+        return int(np.dot(self.count, self.y_true))
 
     @property
     def has_scores(self) -> bool:

@@ -154,7 +154,7 @@ def tradeoff(
     """See :meth:`fairness_widgets.Audit.tradeoff`."""
     if constraint not in CONSTRAINT_RATES:
         raise ValueError(f"constraint must be one of {', '.join(CONSTRAINT_RATES)}; got {constraint!r}.")
-    total_positives = int(np.dot(cells.count, cells.y_true))
+    total_positives = cells.n_positives
     goal = make_objective(
         objective, total_positives, cells.n_rows - total_positives, fp_cost=fp_cost, fn_cost=fn_cost
     )
