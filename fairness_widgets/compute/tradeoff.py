@@ -7,6 +7,8 @@ reference points: one threshold for everyone, and each group's own best threshol
 
 from __future__ import annotations
 
+import bisect
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -222,5 +224,6 @@ def _single_threshold(points: OperatingPoints, goal: Objective) -> NDArray[np.in
     chosen = np.empty(points.n_groups, dtype=np.intp)
     for g in range(points.n_groups):
         levels = points.thresholds[points.offsets[g] + 1 : points.offsets[g + 1]]
-        chosen[g] = points.offsets[g] + np.searchsorted(-levels, -threshold, side="right")
+        # Bisect the descending levels as they are (negating them copied every group's).
+        chosen[g] = points.offsets[g] + bisect.bisect_right(levels, -threshold, key=operator.neg)
     return chosen
