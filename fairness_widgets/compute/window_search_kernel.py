@@ -155,24 +155,60 @@ def _first_at(
 
 
 @kernel
+def _group_best(points: Searchable, g: int, low_edge: float, high_edge: float) -> int:
+    """Group ``g``'s best point (first of the largest value) with rate in [low_edge,
+    high_edge]; -1 if it has none there. If its best point of all (``peak``) is inside,
+    that is the answer with no search."""
+    rate, value, offsets, best, where, peak, buckets = points
+    top = peak[g]
+    if low_edge <= rate[top] <= high_edge:
+        return int(top)
+    lo = _first_at(rate, buckets, g, offsets[g], offsets[g + 1], low_edge)
+    hi = _first_at(rate, buckets, g, lo, offsets[g + 1], np.nextafter(high_edge, np.inf)) - 1
+    if lo > hi:
+        return -1
+    return _range_argmax(value, best, where, lo, hi)
+
+
+@kernel
 def _total(points: Searchable, low: float, high: float, tolerance: float) -> float:
     """Sum over groups of the best value with rate in [low, high] (within tolerance);
-    -inf if some group has no point there. A group whose best point overall (``peak``)
-    is in the window needs no search."""
-    rate, value, offsets, best, where, peak, buckets = points
+    -inf if some group has no point there."""
+    value, offsets = points[1], points[2]
     total = 0.0
+    for g in range(len(offsets) - 1):
+        k = _group_best(points, g, low - tolerance, high + tolerance)
+        if k < 0:
+            return -np.inf
+        total += value[k]
+    return total
+
+
+@kernel
+def _total_within(
+    points: Searchable,
+    known: NDArray[np.intp],
+    low: float,
+    high: float,
+    tolerance: float,
+    picks: NDArray[np.intp],
+) -> float:
+    """:func:`_total` of [low, high], given ``known``: each group's best in a window that
+    holds this one. Where that point is inside this window it is the best here too (the
+    first of the largest value in a range is the first in any sub-range holding it), so
+    only the other groups are searched. Each group's best goes to ``picks``."""
+    rate, value, offsets = points[0], points[1], points[2]
     low_edge = low - tolerance
     high_edge = high + tolerance
+    total = 0.0
     for g in range(len(offsets) - 1):
-        top = peak[g]
-        if low_edge <= rate[top] <= high_edge:
-            total += value[top]
-            continue
-        lo = _first_at(rate, buckets, g, offsets[g], offsets[g + 1], low_edge)
-        hi = _first_at(rate, buckets, g, lo, offsets[g + 1], np.nextafter(high_edge, np.inf)) - 1
-        if lo > hi:
-            return -np.inf
-        total += value[_range_argmax(value, best, where, lo, hi)]
+        k = known[g]
+        if not low_edge <= rate[k] <= high_edge:
+            k = _group_best(points, g, low_edge, high_edge)
+            if k < 0:
+                return -np.inf
+        picks[g] = k
+        total += value[k]
     return total
 
 
@@ -217,22 +253,37 @@ def branch_and_bound(
     For starts in [a, b] no choice beats each group's best in [a, b + eps] (the bound);
     each group can take its best in [b, a + eps] when b <= a + eps (a choice). Intervals
     whose bound cannot beat the best choice so far are dropped, the rest split; an
-    interval narrower than ``tolerance`` is a leaf.
+    interval narrower than ``tolerance`` is a leaf. Each interval keeps its groups' best
+    points: a child's window lies inside its parent's, so a group whose best is still
+    inside needs no search (deep in the tree, most of them).
     """
+    n_groups = len(points[2]) - 1
     out_low, out_high = found_low, found_low + epsilon
-    stack_a = np.empty(64 * SPLIT, dtype=np.float64)
-    stack_b = np.empty(64 * SPLIT, dtype=np.float64)
+    capacity = 64 * SPLIT
+    stack_a = np.empty(capacity, dtype=np.float64)
+    stack_b = np.empty(capacity, dtype=np.float64)
+    stack_picks = np.empty((capacity, n_groups), dtype=np.intp)
+    root_b = max(start_high, start_low)
+    everywhere = points[5]  # each group's best of all holds every window
+    if _total_within(points, everywhere, start_low, root_b + epsilon, tolerance, stack_picks[0]) <= (
+        found + value_tolerance
+    ):
+        return found, out_low, out_high  # no interval can beat what was found
     size = 1
-    stack_a[0], stack_b[0] = start_low, max(start_high, start_low)
+    stack_a[0], stack_b[0] = start_low, root_b
     bounds = np.empty(SPLIT)
+    parent = np.empty(n_groups, dtype=np.intp)
+    children = np.empty((SPLIT, n_groups), dtype=np.intp)
+    surely = np.empty(n_groups, dtype=np.intp)
     while size > 0:
         size -= 1
         a, b = stack_a[size], stack_b[size]
+        parent[:] = stack_picks[size]
         step = (b - a) / SPLIT
         for c in range(SPLIT):
             sa = a + step * c
             sb = b if c == SPLIT - 1 else a + step * (c + 1)
-            upper = _total(points, sa, sb + epsilon, tolerance)
+            upper = _total_within(points, parent, sa, sb + epsilon, tolerance, children[c])
             bounds[c] = upper
             if upper <= found + value_tolerance:
                 continue
@@ -240,7 +291,7 @@ def branch_and_bound(
                 found, out_low, out_high = upper, sa, sb + epsilon
                 bounds[c] = -np.inf
             elif sb <= sa + epsilon:
-                sure = _total(points, sb, sa + epsilon, tolerance)
+                sure = _total_within(points, children[c], sb, sa + epsilon, tolerance, surely)
                 if sure > found + value_tolerance:
                     found, out_low, out_high = sure, sb, sa + epsilon
         # Push the children still open, the most promising last (searched first).
@@ -250,8 +301,9 @@ def branch_and_bound(
                 if size == len(stack_a):
                     stack_a = np.concatenate((stack_a, np.empty(len(stack_a))))
                     stack_b = np.concatenate((stack_b, np.empty(len(stack_b))))
-                sa = a + step * c
-                stack_a[size] = sa
+                    stack_picks = np.concatenate((stack_picks, np.empty_like(stack_picks)))
+                stack_a[size] = a + step * c
                 stack_b[size] = b if c == SPLIT - 1 else a + step * (c + 1)
+                stack_picks[size] = children[c]
                 size += 1
     return found, out_low, out_high
