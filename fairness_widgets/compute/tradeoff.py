@@ -110,9 +110,9 @@ def _tables(
     """The points table (one row a point) and the choices table (one row a threshold
     used), all points at once."""
     n_points, n_groups = len(entries), points.n_groups
-    index = np.concatenate([i for _, _, picks in entries for i, _ in picks])
-    weight = np.concatenate([w for _, _, picks in entries for _, w in picks])
-    lengths = np.array([len(i) for _, _, picks in entries for i, _ in picks])
+    indices, weights = zip(*(pick for _, _, picks in entries for pick in picks), strict=True)
+    index, weight = np.concatenate(indices), np.concatenate(weights)
+    lengths = np.fromiter(map(len, indices), dtype=np.intp, count=len(indices))
     cell = np.repeat(np.arange(n_points * n_groups), lengths)  # point * n_groups + group
     point = cell // n_groups
     expected = {
