@@ -66,20 +66,23 @@ def _fill_block_tables(
     levels, n_blocks = best.shape
     for b in range(n_blocks):
         start = b << _SHIFT
-        where[0, b] = start
+        stop = min(start + BLOCK, n)
         top = -np.inf
-        for i in range(start, min(start + BLOCK, n)):
-            if value[i] > top:
-                top = value[i]
+        for i in range(start, stop):  # a plain maximum (vectorised), then where it first is
+            top = max(top, value[i])
+        where[0, b] = start
+        for i in range(start, stop):
+            if value[i] == top:
                 where[0, b] = i
+                break
         best[0, b] = top
     for j in range(1, levels):
         half = 1 << (j - 1)
         for b in range(n_blocks - (1 << j) + 1):
-            if best[j - 1, b] >= best[j - 1, b + half]:
-                best[j, b], where[j, b] = best[j - 1, b], where[j - 1, b]
-            else:
-                best[j, b], where[j, b] = best[j - 1, b + half], where[j - 1, b + half]
+            left, right = best[j - 1, b], best[j - 1, b + half]
+            later = right > left  # ties keep the first; no branch, so no mispredictions
+            best[j, b] = right if later else left
+            where[j, b] = where[j - 1, b + half] if later else where[j - 1, b]
 
 
 @kernel
@@ -125,15 +128,27 @@ def bucket_index(rate: NDArray[np.float64], offsets: NDArray[np.intp], n_buckets
         start, end = offsets[g], offsets[g + 1]
         for b in range(n_buckets + 2):
             lo = table[g, b - 1] if b > 0 else start
-            hi = end
-            while lo < hi:  # the first point whose bucket is b or above
+            # Gallop from the previous bucket's start (buckets are a few points apart),
+            # then bisect the last stride: the first point whose bucket is b or above.
+            step = 1
+            hi = lo
+            while hi < end and _bucket(rate[hi], n_buckets) < b:
+                lo = hi + 1
+                hi = min(hi + step, end)
+                step *= 2
+            while lo < hi:
                 mid = (lo + hi) >> 1
-                if min(max(np.floor(rate[mid] * n_buckets), 0.0), n_buckets) < b:
+                if _bucket(rate[mid], n_buckets) < b:
                     lo = mid + 1
                 else:
                     hi = mid
             table[g, b] = lo
     return table
+
+
+@kernel
+def _bucket(rate: float, n_buckets: int) -> float:
+    return min(max(np.floor(rate * n_buckets), 0.0), n_buckets)
 
 
 @kernel
