@@ -148,7 +148,9 @@ def bucket_index(rate: NDArray[np.float64], offsets: NDArray[np.intp], n_buckets
 
 @kernel
 def _bucket(rate: float, n_buckets: int) -> float:
-    return min(max(np.floor(rate * n_buckets), 0.0), n_buckets)
+    """The bucket of ``rate``: ``floor(rate * n_buckets)``, clipped to 0 .. n_buckets."""
+    bucket: float = min(max(np.floor(rate * n_buckets), 0.0), n_buckets)
+    return bucket
 
 
 @kernel
