@@ -197,7 +197,7 @@ class Hulls:
 def _cut(values: NDArray[T], bounds: NDArray[np.intp]) -> list[NDArray[T]]:
     """``values[bounds[g] : bounds[g + 1]]`` for each g (views; ``np.split`` costs
     microseconds a piece)."""
-    return [values[a:b] for a, b in itertools.pairwise(bounds)]
+    return [values[a:b] for a, b in itertools.pairwise(bounds.tolist())]
 
 
 def hull_search(hulls: Hulls, epsilons: NDArray[np.float64]) -> list[Mixture]:

@@ -210,8 +210,8 @@ def tradeoff(
 
 def _each_alone(points: NDArray[np.intp], one: NDArray[np.float64]) -> list[Pick]:
     """Each group's one point (with probability 1), as a pick."""
-    chosen = np.asarray(points, dtype=np.intp)
-    return [(chosen[g : g + 1], one) for g in range(len(chosen))]
+    chosen = np.asarray(points, dtype=np.intp).reshape(-1, 1)
+    return [(row, one) for row in chosen]
 
 
 def _single_threshold(points: OperatingPoints, goal: Objective) -> NDArray[np.intp]:
