@@ -289,13 +289,15 @@ def branch_and_bound(
     size = 1
     stack_a[0], stack_b[0] = start_low, root_b
     bounds = np.empty(SPLIT)
+    order = np.empty(SPLIT, dtype=np.intp)
     parent = np.empty(n_groups, dtype=np.intp)
     children = np.empty((SPLIT, n_groups), dtype=np.intp)
     surely = np.empty(n_groups, dtype=np.intp)
     while size > 0:
         size -= 1
         a, b = stack_a[size], stack_b[size]
-        parent[:] = stack_picks[size]
+        for g in range(n_groups):  # loops, not slices: those are slow to compile
+            parent[g] = stack_picks[size, g]
         step = (b - a) / SPLIT
         for c in range(SPLIT):
             sa = a + step * c
@@ -312,15 +314,45 @@ def branch_and_bound(
                 if sure > found + value_tolerance:
                     found, out_low, out_high = sure, sb, sa + epsilon
         # Push the children still open, the most promising last (searched first).
-        order = np.argsort(bounds)
-        for c in order:
+        _order_by(bounds, order)
+        for k in range(SPLIT):
+            c = int(order[k])
             if bounds[c] > found + value_tolerance:
                 if size == len(stack_a):
-                    stack_a = np.concatenate((stack_a, np.empty(len(stack_a))))
-                    stack_b = np.concatenate((stack_b, np.empty(len(stack_b))))
-                    stack_picks = np.concatenate((stack_picks, np.empty_like(stack_picks)))
+                    stack_a, stack_b, stack_picks = _doubled(stack_a, stack_b, stack_picks)
                 stack_a[size] = a + step * c
                 stack_b[size] = b if c == SPLIT - 1 else a + step * (c + 1)
-                stack_picks[size] = children[c]
+                for g in range(n_groups):
+                    stack_picks[size, g] = children[c, g]
                 size += 1
     return found, out_low, out_high
+
+
+@kernel
+def _order_by(bounds: NDArray[np.float64], order: NDArray[np.intp]) -> None:
+    """``order``: the indices of ``bounds`` from smallest to largest, ties by index (an
+    insertion sort of the few children: ``np.argsort`` took seconds to compile)."""
+    for c in range(len(bounds)):
+        j = c
+        while j > 0 and bounds[order[j - 1]] > bounds[c]:
+            order[j] = order[j - 1]
+            j -= 1
+        order[j] = c
+
+
+@kernel
+def _doubled(
+    stack_a: NDArray[np.float64], stack_b: NDArray[np.float64], stack_picks: NDArray[np.intp]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
+    """The stacks with twice the room, their entries kept (plain loops: numba's array
+    slicing and ``np.concatenate`` of 2-d arrays took seconds to compile)."""
+    n, width = stack_picks.shape
+    a = np.empty(2 * n)
+    b = np.empty(2 * n)
+    picks = np.empty((2 * n, width), dtype=np.intp)
+    for i in range(n):
+        a[i] = stack_a[i]
+        b[i] = stack_b[i]
+        for g in range(width):
+            picks[i, g] = stack_picks[i, g]
+    return a, b, picks
