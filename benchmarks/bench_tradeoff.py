@@ -867,7 +867,7 @@ def browser_section(bench: Benchmark) -> list[str]:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--rows", type=_row_count, default=REQUIREMENT_ROWS, help="rows (1e6)")
-    parser.add_argument("--repeats", type=int, default=5, help="best of N for fast runs (5)")
+    parser.add_argument("--repeats", type=int, default=9, help="best of N for fast runs (9)")
     parser.add_argument("--skip-browser", action="store_true", help="no JupyterLab / Chromium section")
     parser.add_argument("--skip-fairlearn", action="store_true", help="no ThresholdOptimizer section")
     parser.add_argument(
