@@ -175,7 +175,9 @@ def compiled_operating_points(view: Attribute, cells: Cells, tp_weight: float, f
     args = (view.n_groups, float(tp_weight), float(fp_weight), counts, _buffer(view.n_groups))
     ordered, room, last, *pooled = _records_from_score_order(codes, y_true, count, score, *args)
     if not ordered:  # cells from a dataframe engine: put them in score order first
-        order = np.argsort(score, kind="stable")
+        # Any order of equal scores gives the same points (a tie's cells add up into one
+        # point before the next score), so numpy's default sort will do: 4x the stable one.
+        order = np.argsort(score)
         ordered, room, last, *pooled = _records_from_score_order(
             codes[order], y_true[order], count[order], score[order], *args
         )
