@@ -13,6 +13,7 @@ the corners of each group's ROC hull.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -192,6 +193,19 @@ class Hulls:
         right = first_reaching(best.copy(), np.full(len(rows), last, dtype=np.intp), rising=False)
         # The value is linear between candidates: widen to the neighbours to be safe.
         return candidates[rows, np.maximum(left - 1, 0)], candidates[rows, np.minimum(right + 1, last)]
+
+
+def given_or_built(
+    hulls: Hulls | Callable[[], Hulls] | None,
+    rate: NDArray[np.float64],
+    value: NDArray[np.float64],
+    offsets: NDArray[np.intp],
+) -> Hulls:
+    """The hulls of these points: ``hulls`` itself, its result when it is a call (being
+    built on another thread), or built here when none were given."""
+    if hulls is None:
+        return Hulls(rate, value, offsets)
+    return hulls() if callable(hulls) else hulls
 
 
 def _cut(values: NDArray[T], bounds: NDArray[np.intp]) -> list[NDArray[T]]:

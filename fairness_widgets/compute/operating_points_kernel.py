@@ -13,7 +13,7 @@ The pass writes each point as one record (threshold, tp, fp) into a single array
 groups' points are interleaved in the cells, and writing three separate arrays at forty
 places at once ran three times slower than writing one array of records. Each group's
 records gather in a small buffer first and go out a full buffer at a time (1e6 cells:
-14 -> 10 ms here). The returned thresholds, tp and fp are column views of that array
+22 -> 16 ms on a 2-core AMD EPYC). The returned thresholds, tp and fp are column views of that array
 (no copy).
 """
 
@@ -157,7 +157,8 @@ def _close_gaps(
 def _buffer(n_groups: int) -> NDArray[np.int64]:
     """Room for each group's latest records: 8 to 128 a group, about 256 KiB in all (the
     core's cache)."""
-    size = int(min(max(2 ** int(np.log2(max(256 * 1024 // (24 * max(n_groups, 1)), 1))), 8), 128))
+    fits = max(256 * 1024 // (24 * max(n_groups, 1)), 1)  # records a group, 24 bytes each
+    size = min(max(1 << (fits.bit_length() - 1), 8), 128)  # a power of two
     return np.empty((n_groups, size, 3), dtype=np.int64)
 
 

@@ -164,12 +164,11 @@ def tradeoff(
     values = point_values(points, goal, constraint)
     value, rates = values.value, values.rates
     entries: list[Entry] = []
-    one = np.ones(1)
     first_rate = next(iter(rates.values()))
     best_each = [int(k) for k in values.best_each]
-    entries.append(("unconstrained", np.nan, _each_alone(values.best_each, one)))
+    entries.append(("unconstrained", np.nan, _each_alone(values.best_each)))
     single = _single_threshold(points, goal)
-    entries.append(("single threshold", np.nan, _each_alone(single, one)))
+    entries.append(("single threshold", np.nan, _each_alone(single)))
     widest = max(float(np.nanmax(r[best_each]) - np.nanmin(r[best_each])) for r in rates.values())
     grid = np.linspace(0.0, widest, 21) if epsilons is None else np.asarray(epsilons, dtype=np.float64)
     if (grid < 0).any() or not np.isfinite(grid).all():
@@ -184,7 +183,7 @@ def tradeoff(
     )
     if constraint != "equalized_odds":
         for choice in window_search(first_rate, value, points.offsets, grid, hulls, ordered=values.ordered):
-            entries.append(("thresholds", choice.epsilon, _each_alone(choice.points, one)))
+            entries.append(("thresholds", choice.epsilon, _each_alone(choice.points)))
     mixtures: list[Mixture] = []
     if constraint == "equalized_odds":
         tpr, fpr = rates["true_positive_rate"], rates["false_positive_rate"]
@@ -208,9 +207,10 @@ def tradeoff(
     )
 
 
-def _each_alone(points: NDArray[np.intp], one: NDArray[np.float64]) -> list[Pick]:
+def _each_alone(points: NDArray[np.intp]) -> list[Pick]:
     """Each group's one point (with probability 1), as a pick."""
     chosen = np.asarray(points, dtype=np.intp).reshape(-1, 1)
+    one = np.ones(1)
     return [(row, one) for row in chosen]
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fairness_widgets.compute.compiled import worth_compiling
-from fairness_widgets.compute.hull_search import Hulls
+from fairness_widgets.compute.hull_search import Hulls, given_or_built
 from fairness_widgets.compute.range_max import RangeMax
 from fairness_widgets.compute.window_search_compiled import (
     RATE_TOLERANCE,
@@ -199,8 +199,8 @@ def window_search(
     widest_gap = float(points.lowest.max() - points.highest.min())
     feasible = ~zero & (epsilons >= widest_gap - RATE_TOLERANCE)
     if feasible.any():
-        hulls = Hulls(rate, value, offsets) if hulls is None else hulls() if callable(hulls) else hulls
-        best, low[feasible], high[feasible] = _best_windows(points, hulls, epsilons[feasible], tolerance)
+        built = given_or_built(hulls, rate, value, offsets)
+        best, low[feasible], high[feasible] = _best_windows(points, built, epsilons[feasible], tolerance)
         # Overlapping rate ranges do not promise a window holding a point of every group
         # (precision jumps): where none was found, there is no choice.
         low[np.flatnonzero(feasible)[~np.isfinite(best)]] = np.nan

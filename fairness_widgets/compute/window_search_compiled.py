@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fairness_widgets.compute.compiled import beside, map_threads
-from fairness_widgets.compute.hull_search import Hulls
+from fairness_widgets.compute.hull_search import Hulls, given_or_built
 from fairness_widgets.compute.rate_order_kernel import rate_order
 from fairness_widgets.compute.window_search_kernel import (
     Searchable,
@@ -161,13 +161,10 @@ def compiled_windows(
     widest_gap = float(points.lowest.max() - points.highest.min())
     feasible = np.flatnonzero(~zero & (epsilons >= widest_gap - RATE_TOLERANCE))
     if len(feasible):
-        if hulls is None:
-            hulls = Hulls(points.rate, points.value, points.offsets)
-        elif callable(hulls):
-            hulls = hulls()
+        built = given_or_built(hulls, points.rate, points.value, points.offsets)
         eps = epsilons[feasible]
         seed_best, seed_low, a, b = search_range(
-            points.totals, hulls, points.lowest, points.highest, eps, tolerance=tolerance
+            points.totals, built, points.lowest, points.highest, eps, tolerance=tolerance
         )
 
         def search(k: int) -> tuple[float, float, float]:

@@ -188,20 +188,6 @@ def _group_best(points: Searchable, g: int, low_edge: float, high_edge: float) -
 
 
 @kernel
-def _total(points: Searchable, low: float, high: float, tolerance: float) -> float:
-    """Sum over groups of the best value with rate in [low, high] (within tolerance);
-    -inf if some group has no point there."""
-    value, offsets = points[1], points[2]
-    total = 0.0
-    for g in range(len(offsets) - 1):
-        k = _group_best(points, g, low - tolerance, high + tolerance)
-        if k < 0:
-            return -np.inf
-        total += value[k]
-    return total
-
-
-@kernel
 def _total_within(
     points: Searchable,
     known: NDArray[np.intp],
@@ -210,7 +196,8 @@ def _total_within(
     tolerance: float,
     picks: NDArray[np.intp],
 ) -> float:
-    """:func:`_total` of [low, high], given ``known``: each group's best in a window that
+    """Sum over groups of the best value with rate in [low, high] (within tolerance; -inf
+    if some group has no point there), given ``known``: each group's best in a window that
     holds this one. Where that point is inside this window it is the best here too (the
     first of the largest value in a range is the first in any sub-range holding it), so
     only the other groups are searched. Each group's best goes to ``picks``."""
@@ -233,10 +220,12 @@ def _total_within(
 def window_totals(
     points: Searchable, lows: NDArray[np.float64], highs: NDArray[np.float64], tolerance: float
 ) -> NDArray[np.float64]:
-    """:func:`_total` of each window ``[lows[k], highs[k]]``."""
+    """Per window ``[lows[k], highs[k]]``, the sum over groups of the best value with rate
+    in it (within tolerance); -inf if some group has no point there."""
     totals = np.empty(len(lows))
-    for k in range(len(lows)):
-        totals[k] = _total(points, lows[k], highs[k], tolerance)
+    picks = np.empty(len(points[2]) - 1, dtype=np.intp)
+    for k in range(len(lows)):  # each group's best of all holds every window
+        totals[k] = _total_within(points, points[5], lows[k], highs[k], tolerance, picks)
     return totals
 
 
