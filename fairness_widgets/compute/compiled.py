@@ -17,6 +17,7 @@ import importlib
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from types import ModuleType
 from typing import Any, TypeVar, cast
 
@@ -99,7 +100,8 @@ def beside(function: Callable[[], R], n_points: int) -> Callable[[], R]:
     """Start ``function()`` on another thread and return a call that waits for its
     result (or raises its error), when that can pay: more than one thread, and a problem
     of ``n_points`` large enough for the kernels (which release the GIL; the numpy path
-    mostly holds it). Otherwise ``function`` runs when the returned call is made."""
+    mostly holds it). Otherwise ``function`` runs on the first call of the returned one,
+    here; either way it runs once and every call returns that one result."""
     if THREADS == 1 or not worth_compiling(n_points):
-        return function
+        return cache(function)
     return _shared_pool().submit(function).result

@@ -278,9 +278,10 @@ def equalized_odds_search(
     # Widest eps first: its answer is each group's best corner or near it, and each
     # narrower one starts from the basis before (21 eps: 620 -> 300 simplex iterations).
     mixtures: dict[int, Mixture] = {}
-    for k in np.argsort(-np.asarray(epsilons), kind="stable"):
+    widest_first = np.argsort(-np.asarray(epsilons), kind="stable")
+    each = programme.solve_each([np.full(a_ub.shape[0], float(epsilons[k]) / 2.0) for k in widest_first])
+    for k, solved in zip(widest_first, each, strict=True):
         epsilon = float(epsilons[k])
-        solved = programme.solve(np.full(a_ub.shape[0], epsilon / 2.0))
         if isinstance(solved, str):
             raise ValueError(f"Equalized odds within {epsilon:g} could not be solved: {solved}")
         x, minimum = solved

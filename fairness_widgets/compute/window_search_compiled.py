@@ -10,6 +10,7 @@ from functools import partial
 import numpy as np
 from numpy.typing import NDArray
 
+from fairness_widgets.compute import compiled
 from fairness_widgets.compute.compiled import beside, map_threads
 from fairness_widgets.compute.hull_search import Hulls, given_or_built
 from fairness_widgets.compute.rate_order_kernel import rate_order
@@ -163,26 +164,32 @@ def compiled_windows(
     if len(feasible):
         built = given_or_built(hulls, points.rate, points.value, points.offsets)
         eps = epsilons[feasible]
-        seed_best, seed_low, a, b = search_range(
-            points.totals, built, points.lowest, points.highest, eps, tolerance=tolerance
-        )
 
-        def search(k: int) -> tuple[float, float, float]:
-            found: tuple[float, float, float] = branch_and_bound(
-                points.searchable,
-                float(eps[k]),
-                float(a[k]),
-                float(b[k]),
-                float(seed_best[k]),
-                float(seed_low[k]),
-                RATE_TOLERANCE,
-                tolerance,
+        def search(share: NDArray[np.intp]) -> list[tuple[float, float, float]]:
+            seed_best, seed_low, a, b = search_range(
+                points.totals, built, points.lowest, points.highest, eps[share], tolerance=tolerance
             )
-            return found
+            return [
+                branch_and_bound(
+                    points.searchable,
+                    float(eps[k]),
+                    float(a[i]),
+                    float(b[i]),
+                    float(seed_best[i]),
+                    float(seed_low[i]),
+                    RATE_TOLERANCE,
+                    tolerance,
+                )
+                for i, k in enumerate(share)
+            ]
 
-        # One search per eps, independent: spread over the cores (the kernel frees the GIL).
-        for e, result in zip(feasible, map_threads(search, range(len(feasible))), strict=True):
-            best[e], low[e], high[e] = result
+        # Each eps is searched on its own: deal them out to the threads in turn (the
+        # narrowest cost most; the kernels free the GIL), one task per thread.
+        n_shares = min(compiled.THREADS, len(eps))
+        shares = [np.arange(t, len(eps), n_shares) for t in range(n_shares)]
+        for share, results in zip(shares, map_threads(search, shares), strict=True):
+            for k, result in zip(share, results, strict=True):
+                best[feasible[k]], low[feasible[k]], high[feasible[k]] = result
     return [
         None if not np.isfinite(best[k]) else points.picks(float(low[k]), float(high[k]))
         for k in range(len(epsilons))
