@@ -12,10 +12,8 @@ the corners of each group's ROC hull.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,18 +23,17 @@ from fairness_widgets.compute import hull_search_kernel as kernels
 from fairness_widgets.compute.box_lp import BoxLP
 from fairness_widgets.compute.compiled import worth_compiling
 from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
-
-T = TypeVar("T", bound=np.generic)
+from fairness_widgets.compute.selection import Selection
 
 
 @dataclass(frozen=True)
 class Mixture:
-    """Per group, operating points and the probability of each (rows of ``points``)."""
+    """The best randomised choice for one eps: per group, operating points and the
+    probability of each."""
 
     epsilon: float
     value: float
-    points: list[NDArray[np.intp]]
-    weights: list[NDArray[np.float64]]
+    selection: Selection
 
 
 #: The compiled searches' arguments: the hull, the sorted breakpoints, the epsilons, the
@@ -208,12 +205,6 @@ def given_or_built(
     return hulls() if callable(hulls) else hulls
 
 
-def _cut(values: NDArray[T], bounds: NDArray[np.intp]) -> list[NDArray[T]]:
-    """``values[bounds[g] : bounds[g + 1]]`` for each g (views; ``np.split`` costs
-    microseconds a piece)."""
-    return [values[a:b] for a, b in itertools.pairwise(bounds.tolist())]
-
-
 def hull_search(hulls: Hulls, epsilons: NDArray[np.float64]) -> list[Mixture]:
     """For each eps, the randomised choice maximising the summed value with all groups'
     (expected) rates within eps of each other. Points are flat indices."""
@@ -236,14 +227,21 @@ def hull_search(hulls: Hulls, epsilons: NDArray[np.float64]) -> list[Mixture]:
     share = np.stack([np.where(alone, 1.0, 1.0 - along), along], axis=-1)
     keep = np.ones(pair.shape, dtype=bool)
     keep[..., 1] = ~alone
-    mixtures = []
-    for e, epsilon in enumerate(epsilons):
-        used = keep[:, e]
-        bounds = np.concatenate([[0], np.cumsum(used.sum(axis=1))])
-        points = _cut(hulls.corners[pair[:, e][used]], bounds)
-        weights = _cut(share[:, e][used], bounds)
-        mixtures.append(Mixture(float(epsilon), float(value_at[e]), points, weights))
-    return mixtures
+    bounds = np.zeros((len(epsilons), len(hulls.start) + 1), dtype=np.intp)
+    np.cumsum(keep.sum(axis=2).T, axis=1, out=bounds[:, 1:])
+    # Per eps, group after group: eps-major copies of the (groups x eps x 2) arrays.
+    used = keep.transpose(1, 0, 2)
+    points = hulls.corners[pair.transpose(1, 0, 2)[used]]
+    weights = share.transpose(1, 0, 2)[used]
+    ends = np.concatenate([[0], np.cumsum(bounds[:, -1])])
+    return [
+        Mixture(
+            float(epsilon),
+            float(value_at[e]),
+            Selection(points[ends[e] : ends[e + 1]], weights[ends[e] : ends[e + 1]], bounds[e]),
+        )
+        for e, epsilon in enumerate(epsilons)
+    ]
 
 
 def equalized_odds_search(
@@ -289,6 +287,5 @@ def equalized_odds_search(
         share = x[used]
         share /= np.bincount(group[used], share, len(corners))[group[used]]
         bounds = np.searchsorted(group[used], np.arange(len(corners) + 1))
-        points, weights = _cut(flat[used], bounds), _cut(share, bounds)
-        mixtures[int(k)] = Mixture(epsilon, float(-minimum), points, weights)
+        mixtures[int(k)] = Mixture(epsilon, float(-minimum), Selection(flat[used], share, bounds))
     return [mixtures[k] for k in range(len(epsilons))]

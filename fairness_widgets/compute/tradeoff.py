@@ -11,7 +11,7 @@ import bisect
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,7 @@ from fairness_widgets.compute.objectives import Objective, make_objective
 from fairness_widgets.compute.operating_points import OperatingPoints, operating_points
 from fairness_widgets.compute.point_values import point_values
 from fairness_widgets.compute.postprocessor import GroupThresholds
+from fairness_widgets.compute.selection import Pick, Selection
 from fairness_widgets.compute.window_search import window_search
 
 
@@ -51,14 +52,18 @@ class Tradeoff:
     objective: str
     points: pd.DataFrame
     choices: pd.DataFrame
-    #: The operating points every choice indexes, and each point's per-group choice as
-    #: (flat point indices, probabilities).
+    #: The operating points every choice indexes, and each point's choice of them.
     operating_points: OperatingPoints = field(repr=False, compare=False)
-    picks: list[list[tuple[NDArray[np.intp], NDArray[np.float64]]]] = field(repr=False, compare=False)
+    selections: list[Selection] = field(repr=False, compare=False)
     #: What ``objective`` maximises, as linear weights of the counts.
     goal: Objective = field(repr=False, compare=False)
     #: Width of the score bins the thresholds are edges of (None: exact scores).
     resolution: float | None = field(default=None, repr=False)
+
+    @cached_property
+    def picks(self) -> list[list[Pick]]:
+        """Each point's per-group choice as (flat point indices, probabilities)."""
+        return [selection.picks for selection in self.selections]
 
     @property
     def tolerance(self) -> float:
@@ -100,8 +105,7 @@ class Tradeoff:
         )
 
 
-Pick = tuple[NDArray[np.intp], NDArray[np.float64]]  # flat point indices, their probabilities
-Entry = tuple[str, float, list[Pick]]  # kind, epsilon, each group's pick
+Entry = tuple[str, float, Selection]  # kind, epsilon, every group's choice
 
 
 def _tables(
@@ -110,9 +114,9 @@ def _tables(
     """The points table (one row a point) and the choices table (one row a threshold
     used), all points at once."""
     n_points, n_groups = len(entries), points.n_groups
-    indices, weights = zip(*(pick for _, _, picks in entries for pick in picks), strict=True)
-    index, weight = np.concatenate(indices), np.concatenate(weights)
-    lengths = np.fromiter(map(len, indices), dtype=np.intp, count=len(indices))
+    index = np.concatenate([selection.index for _, _, selection in entries])
+    weight = np.concatenate([selection.weight for _, _, selection in entries])
+    lengths = np.concatenate([np.diff(selection.bounds) for _, _, selection in entries])
     cell = np.repeat(np.arange(n_points * n_groups), lengths)  # point * n_groups + group
     point = cell // n_groups
     expected = {
@@ -166,9 +170,9 @@ def tradeoff(
     entries: list[Entry] = []
     first_rate = next(iter(rates.values()))
     best_each = [int(k) for k in values.best_each]
-    entries.append(("unconstrained", np.nan, _each_alone(values.best_each)))
+    entries.append(("unconstrained", np.nan, Selection.one_each(values.best_each)))
     single = _single_threshold(points, goal)
-    entries.append(("single threshold", np.nan, _each_alone(single)))
+    entries.append(("single threshold", np.nan, Selection.one_each(single)))
     widest = max(float(np.nanmax(r[best_each]) - np.nanmin(r[best_each])) for r in rates.values())
     grid = np.linspace(0.0, widest, 21) if epsilons is None else np.asarray(epsilons, dtype=np.float64)
     if (grid < 0).any() or not np.isfinite(grid).all():
@@ -183,7 +187,7 @@ def tradeoff(
     )
     if constraint != "equalized_odds":
         for choice in window_search(first_rate, value, points.offsets, grid, hulls, ordered=values.ordered):
-            entries.append(("thresholds", choice.epsilon, _each_alone(choice.points)))
+            entries.append(("thresholds", choice.epsilon, Selection.one_each(choice.points)))
     mixtures: list[Mixture] = []
     if constraint == "equalized_odds":
         tpr, fpr = rates["true_positive_rate"], rates["false_positive_rate"]
@@ -191,8 +195,7 @@ def tradeoff(
     elif constraint in RANDOMISABLE and hulls is not None:
         mixtures = hull_search(hulls(), grid)
     for mixture in mixtures:
-        picks = list(zip(mixture.points, mixture.weights, strict=True))
-        entries.append(("randomised thresholds", mixture.epsilon, picks))
+        entries.append(("randomised thresholds", mixture.epsilon, mixture.selection))
     table, choices = _tables(entries, points, rates, goal)
     return Tradeoff(
         view.name,
@@ -201,17 +204,10 @@ def tradeoff(
         table,
         choices,
         operating_points=points,
-        picks=[picks for _, _, picks in entries],
+        selections=[selection for _, _, selection in entries],
         goal=goal,
         resolution=cells.resolution,
     )
-
-
-def _each_alone(points: NDArray[np.intp]) -> list[Pick]:
-    """Each group's one point (with probability 1), as a pick."""
-    chosen = np.asarray(points, dtype=np.intp).reshape(-1, 1)
-    one = np.ones(1)
-    return [(row, one) for row in chosen]
 
 
 def _single_threshold(points: OperatingPoints, goal: Objective) -> NDArray[np.intp]:
