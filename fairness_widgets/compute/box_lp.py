@@ -65,30 +65,31 @@ def _quiet_highs() -> object:
 
 
 class BoxLP:
-    """The programme with fixed ``cost``, ``a_ub``, ``a_eq`` (rows summing to 1) and
-    bounds; :meth:`solve` takes the ``b_ub`` of the moment."""
+    """The programme with fixed ``cost``, constraint ``matrix`` and bounds; :meth:`solve`
+    takes the ``b_ub`` of the moment. The matrix's first ``n_ub`` rows are the ``<= b_ub``
+    rows, the others equalities ``= 1``."""
 
     def __init__(
         self,
         cost: NDArray[np.float64],
-        a_ub: sparse.csr_matrix,
-        a_eq: sparse.csr_matrix,
+        matrix: sparse.csc_matrix,
+        n_ub: int,
         lower: NDArray[np.float64],
         upper: NDArray[np.float64],
     ) -> None:
-        self.cost, self.a_ub, self.a_eq, self.lower, self.upper = cost, a_ub, a_eq, lower, upper
+        self.cost, self.matrix, self.n_ub, self.lower, self.upper = cost, matrix, n_ub, lower, upper
         # Switched off with the compiled kernels (FAIRNESS_WIDGETS_COMPILED=0).
         self.model = self._model() if highspy is not None and compiled.ENABLED else None
         self.solver = None if self.model is None else self._solver(self.model)
 
     def _model(self) -> object:
         assert highspy is not None
-        matrix = sparse.vstack([self.a_ub, self.a_eq]).tocsc()
+        matrix = self.matrix
         model = highspy.HighsLp()
         model.num_col_, model.num_row_ = matrix.shape[1], matrix.shape[0]
         model.col_cost_ = self.cost
         model.col_lower_, model.col_upper_ = self.lower, self.upper
-        n_ub, n_eq = self.a_ub.shape[0], self.a_eq.shape[0]
+        n_ub, n_eq = self.n_ub, matrix.shape[0] - self.n_ub
         model.row_lower_ = np.concatenate([np.full(n_ub, -np.inf), np.ones(n_eq)])
         model.row_upper_ = np.concatenate([np.zeros(n_ub), np.ones(n_eq)])
         model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
@@ -120,7 +121,7 @@ class BoxLP:
         per thread (every k-th), each chain re-solving its own copy of the model.
         """
         chains = 1
-        if self.model is not None and self.a_ub.shape[1] >= CHAIN_COLUMNS:
+        if self.model is not None and self.matrix.shape[1] >= CHAIN_COLUMNS:
             chains = max(min(compiled.THREADS, len(b_ubs)), 1)
         if chains == 1:
             return [self.solve(b_ub) for b_ub in b_ubs]
@@ -138,12 +139,13 @@ class BoxLP:
     def solve(self, b_ub: NDArray[np.float64]) -> Solved:
         """The optimal ``x`` and ``c @ x``, or why there is none."""
         if self.solver is None:
+            rows = self.matrix.tocsr()
             result = linprog(
                 self.cost,
-                A_ub=self.a_ub,
+                A_ub=rows[: self.n_ub],
                 b_ub=b_ub,
-                A_eq=self.a_eq,
-                b_eq=np.ones(self.a_eq.shape[0]),
+                A_eq=rows[self.n_ub :],
+                b_eq=np.ones(rows.shape[0] - self.n_ub),
                 bounds=np.column_stack([self.lower, self.upper]),
                 method="highs",
             )
@@ -152,7 +154,7 @@ class BoxLP:
 
     def _highs_solve(self, solver: object, b_ub: NDArray[np.float64]) -> Solved:
         assert highspy is not None
-        n_ub = self.a_ub.shape[0]
+        n_ub = self.n_ub
         rows = np.arange(n_ub, dtype=np.int32)
         solver.changeRowsBounds(n_ub, rows, np.full(n_ub, -np.inf), np.asarray(b_ub, dtype=np.float64))  # type: ignore[attr-defined]
         solver.run()  # type: ignore[attr-defined]

@@ -90,8 +90,10 @@ def upper_hulls(
 
 def hull_corners(
     fpr: NDArray[np.float64], tpr: NDArray[np.float64], offsets: NDArray[np.intp]
-) -> list[NDArray[np.intp]]:
-    """Corners of the convex hull of each group's ROC points (upper and lower chains)."""
+) -> NDArray[np.intp]:
+    """Corners of the convex hull of each group's ROC points (upper and lower chains), as
+    sorted flat indices (so group after group, as ``offsets`` cuts them)."""
     lower = beside(partial(upper_hulls, fpr, -tpr, offsets), len(fpr))  # on another core, if it pays
     upper = upper_hulls(fpr, tpr, offsets)
-    return [np.unique(np.concatenate([u, d])) for u, d in zip(upper, lower(), strict=True)]
+    corners: NDArray[np.intp] = np.unique(np.concatenate(upper + lower()))
+    return corners

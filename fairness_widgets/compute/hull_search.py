@@ -253,31 +253,40 @@ def equalized_odds_search(
 ) -> list[Mixture]:
     """Randomised choice maximising the summed value with every group's true and false
     positive rates within eps of each other (a linear programme per eps, HiGHS)."""
-    corners = hull_corners(fpr, tpr, offsets)
-    sizes = np.array([len(c) for c in corners])
-    n_weights = int(sizes.sum())
-    flat = np.concatenate(corners)
-    group = np.repeat(np.arange(len(corners)), sizes)
-    columns = np.arange(n_weights)
-    # Variables: the weights of every group's corners, then the two window centres.
+    flat = hull_corners(fpr, tpr, offsets)
+    n_groups, n_weights = len(offsets) - 1, len(flat)
+    group = np.searchsorted(offsets, flat, side="right") - 1
+    if (np.bincount(group, minlength=n_groups) == 0).any():
+        raise ValueError("Every group needs at least one operating point with defined rates.")
+    # Variables: the weights of every group's corners, then the two window centres (tpr,
+    # fpr). Rows, G each: mean tpr - tpr centre <= eps / 2, and minus it; the same for
+    # fpr; then each group's weights add up to 1.
+    t, f = tpr[flat], fpr[flat]
+    values = np.stack([t, -t, f, -f, np.ones(n_weights)], axis=1).ravel()
+    rows = (group[:, None] + n_groups * np.arange(5)).ravel()
+    band = np.arange(n_groups)
+    centre_rows = np.concatenate([band, band + n_groups, band + 2 * n_groups, band + 3 * n_groups])
+    centre_values = np.repeat([-1.0, 1.0, -1.0, 1.0], n_groups)
+    nonzero = values != 0.0
+    counts = np.concatenate([nonzero.reshape(n_weights, 5).sum(axis=1), [2 * n_groups, 2 * n_groups]])
+    indptr = np.concatenate([[0], np.cumsum(counts)])
+    matrix = sparse.csc_matrix(
+        (
+            np.concatenate([values[nonzero], centre_values]),
+            np.concatenate([rows[nonzero], centre_rows]),
+            indptr,
+        ),
+        shape=(5 * n_groups, n_weights + 2),
+    )
     cost = -np.concatenate([value[flat], np.zeros(2)])
-    shape = (len(corners), n_weights + 2)
-    a_eq = sparse.csr_matrix((np.ones(n_weights), (group, columns)), shape=shape)
-    # Per group: its mean tpr minus the tpr centre, and the same for fpr, each both ways.
-    blocks = []
-    for rate, centre in ((tpr[flat], n_weights), (fpr[flat], n_weights + 1)):
-        above = sparse.csr_matrix((rate, (group, columns)), shape=shape).tolil()
-        above[:, centre] = -1.0
-        blocks += [above.tocsr(), -above.tocsr()]
-    a_ub = sparse.vstack(blocks).tocsr()
     lower = np.zeros(n_weights + 2)
     upper = np.concatenate([np.full(n_weights, np.inf), np.ones(2)])
-    programme = BoxLP(cost, a_ub, a_eq, lower, upper)
+    programme = BoxLP(cost, matrix, 4 * n_groups, lower, upper)
     # Widest eps first: its answer is each group's best corner or near it, and each
     # narrower one starts from the basis before (21 eps: 620 -> 300 simplex iterations).
     mixtures: dict[int, Mixture] = {}
     widest_first = np.argsort(-np.asarray(epsilons), kind="stable")
-    each = programme.solve_each([np.full(a_ub.shape[0], float(epsilons[k]) / 2.0) for k in widest_first])
+    each = programme.solve_each([np.full(4 * n_groups, float(epsilons[k]) / 2.0) for k in widest_first])
     for k, solved in zip(widest_first, each, strict=True):
         epsilon = float(epsilons[k])
         if isinstance(solved, str):
@@ -285,7 +294,7 @@ def equalized_odds_search(
         x, minimum = solved
         used = np.flatnonzero(x[:n_weights] > 1e-12)  # by group, as the columns are
         share = x[used]
-        share /= np.bincount(group[used], share, len(corners))[group[used]]
-        bounds = np.searchsorted(group[used], np.arange(len(corners) + 1))
+        share /= np.bincount(group[used], share, n_groups)[group[used]]
+        bounds = np.searchsorted(group[used], np.arange(n_groups + 1))
         mixtures[int(k)] = Mixture(epsilon, float(-minimum), Selection(flat[used], share, bounds))
     return [mixtures[k] for k in range(len(epsilons))]
