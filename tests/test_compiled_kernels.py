@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import fairness_widgets as fw
-from fairness_widgets.compute import compiled
+from fairness_widgets.compute import box_lp, compiled
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.hull_search import Hulls
 from fairness_widgets.compute.objectives import make_objective
@@ -126,6 +126,27 @@ def test_one_thread_and_several_give_the_same_frontier(
             return audit.tradeoff(constraint).points
 
     pd.testing.assert_frame_equal(frontier(2), frontier(1))
+
+
+def test_equalized_odds_chains_on_threads_reach_the_one_thread_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The equalized-odds programme re-solved in one warm chain per thread (every other
+    eps) reaches the same optimum at every eps as one chain, within every eps."""
+    audit = _audit(5, None, n=30_000)
+
+    def frontier(threads: int) -> pd.DataFrame:
+        with monkeypatch.context() as patch:
+            patch.setattr(compiled, "THREADS", threads)
+            patch.setattr(compiled, "MIN_POINTS", 0)
+            patch.setattr(box_lp, "CHAIN_COLUMNS", 0)  # this programme has ~300 columns
+            return audit.tradeoff("equalized_odds").points
+
+    one, several = frontier(1), frontier(3)
+    np.testing.assert_allclose(several["objective"], one["objective"], rtol=0, atol=1e-12)
+    constrained = several[several["kind"] == "randomised thresholds"]
+    assert len(constrained) == 21
+    assert (constrained["disparity"] <= constrained["epsilon"] + 1e-9).all()
 
 
 def test_map_threads_keeps_order_and_raises_the_first_error(monkeypatch: pytest.MonkeyPatch) -> None:
