@@ -14,6 +14,7 @@ import pytest
 
 import fairness_widgets as fw
 from fairness_widgets.compute import box_lp, compiled
+from fairness_widgets.compute import point_values as point_values_module
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.hull_search import Hulls
 from fairness_widgets.compute.objectives import make_objective
@@ -147,6 +148,36 @@ def test_equalized_odds_chains_on_threads_reach_the_one_thread_optimum(
     constrained = several[several["kind"] == "randomised thresholds"]
     assert len(constrained) == 21
     assert (constrained["disparity"] <= constrained["epsilon"] + 1e-9).all()
+
+
+@pytest.mark.parametrize("constraint", CONSTRAINTS)
+def test_point_values_in_runs_of_groups_on_threads_are_the_one_pass_values(
+    monkeypatch: pytest.MonkeyPatch, constraint: str
+) -> None:
+    """Values and rates filled by runs of groups on several threads are those of one pass,
+    and so are each group's best point and the order flag."""
+    audit = _audit(3, None, n=20_000)
+    view = audit.views[0]
+    goal = make_objective("accuracy", audit.cells.n_positives, audit.cells.n_rows - audit.cells.n_positives)
+    monkeypatch.setattr(compiled, "MIN_POINTS", 0)
+    points = operating_points(view, audit.cells, (goal.tp_weight, goal.fp_weight))
+
+    def values(threads: int, split: int) -> object:
+        with monkeypatch.context() as patch:
+            patch.setattr(compiled, "THREADS", threads)
+            patch.setattr(point_values_module, "SPLIT_POINTS", split)
+            return point_values(points, goal, constraint)
+
+    one, runs = values(1, 10**9), values(3, 1)
+    for threads in (1, 3):  # the runs above: one, and one per thread
+        with monkeypatch.context() as patch:
+            patch.setattr(compiled, "THREADS", threads)
+            assert len(point_values_module.fill_runs(points.offsets, 10**9)) == threads
+    np.testing.assert_array_equal(runs.value, one.value)  # type: ignore[attr-defined]
+    for name, rate in one.rates.items():  # type: ignore[attr-defined]
+        np.testing.assert_array_equal(runs.rates[name], rate)  # type: ignore[attr-defined]
+    np.testing.assert_array_equal(runs.best_each, one.best_each)  # type: ignore[attr-defined]
+    assert runs.ordered == one.ordered  # type: ignore[attr-defined]
 
 
 def test_map_threads_keeps_order_and_raises_the_first_error(monkeypatch: pytest.MonkeyPatch) -> None:
