@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import fairness_widgets as fw
-from fairness_widgets.compute import box_lp, compiled
+from fairness_widgets.compute import box_lp, compiled, operating_points_kernel
 from fairness_widgets.compute import point_values as point_values_module
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.hull_search import Hulls
@@ -74,6 +74,31 @@ def test_operating_points_are_identical(
     compiled_points = _run(monkeypatch, True, lambda: operating_points(view, cells, weights))
     for name in FIELDS:
         np.testing.assert_array_equal(getattr(compiled_points, name), getattr(numpy_points, name), name)
+
+
+@pytest.mark.parametrize("threads", [2, 3, 7])
+@pytest.mark.parametrize("resolution", [None, 1e-3])
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_operating_points_in_parts_on_threads_are_identical(
+    monkeypatch: pytest.MonkeyPatch, threads: int, resolution: float | None, shuffle: bool
+) -> None:
+    """Cells cut into parts of whole score levels, one per thread, give the numpy path's
+    points and pooled best (ties across a cut included: scores are rounded)."""
+    audit = _audit(1, resolution)  # odd seed: scores rounded to 0.001, many ties
+    cells = _shuffled(audit.cells, 3) if shuffle else audit.cells
+    view = audit.views[0]
+    if shuffle:
+        view = dataclasses.replace(view, codes=cells.codes[:, 0])
+    weights = (0.62, 0.38)
+    numpy_points = _run(monkeypatch, False, lambda: operating_points(view, cells, weights))
+    with monkeypatch.context() as patch:
+        patch.setattr(compiled, "THREADS", threads)
+        patch.setattr(operating_points_kernel, "PART_CELLS", 1)
+        bounds = operating_points_kernel._part_bounds(np.sort(cells.score), threads)
+        assert len(bounds) == threads + 1  # as many parts as threads here
+        parts = _run(monkeypatch, True, lambda: operating_points(view, cells, weights))
+    for name in FIELDS:
+        np.testing.assert_array_equal(getattr(parts, name), getattr(numpy_points, name), name)
 
 
 @pytest.mark.parametrize("constraint", CONSTRAINTS)
