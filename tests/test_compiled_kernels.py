@@ -14,7 +14,6 @@ import pytest
 
 import fairness_widgets as fw
 from fairness_widgets.compute import box_lp, compiled, operating_points_kernel
-from fairness_widgets.compute import point_values as point_values_module
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.hull_search import Hulls
 from fairness_widgets.compute.objectives import make_objective
@@ -190,14 +189,14 @@ def test_point_values_in_runs_of_groups_on_threads_are_the_one_pass_values(
     def values(threads: int, split: int) -> object:
         with monkeypatch.context() as patch:
             patch.setattr(compiled, "THREADS", threads)
-            patch.setattr(point_values_module, "SPLIT_POINTS", split)
+            patch.setattr(compiled, "RUN_POINTS", split)
             return point_values(points, goal, constraint)
 
     one, runs = values(1, 10**9), values(3, 1)
     for threads in (1, 3):  # the runs above: one, and one per thread
         with monkeypatch.context() as patch:
             patch.setattr(compiled, "THREADS", threads)
-            assert len(point_values_module.fill_runs(points.offsets, 10**9)) == threads
+            assert len(compiled.group_runs(points.offsets, 10**9)) == threads
     np.testing.assert_array_equal(runs.value, one.value)  # type: ignore[attr-defined]
     for name, rate in one.rates.items():  # type: ignore[attr-defined]
         np.testing.assert_array_equal(runs.rates[name], rate)  # type: ignore[attr-defined]

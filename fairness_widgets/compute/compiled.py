@@ -14,6 +14,7 @@ several cores: ``FAIRNESS_WIDGETS_THREADS`` sets how many (default: the cores, a
 from __future__ import annotations
 
 import importlib
+import itertools
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,12 +22,17 @@ from functools import cache
 from types import ModuleType
 from typing import Any, TypeVar, cast
 
+import numpy as np
+from numpy.typing import NDArray
+
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 R = TypeVar("R")
 
 #: Below this many operating points the numpy path is fast enough (and never compiles).
 MIN_POINTS = 20_000
+#: Points per thread worth a hand-off of a pass over groups (below it, one run).
+RUN_POINTS = 100_000
 
 
 def _import_numba() -> ModuleType | None:
@@ -105,3 +111,30 @@ def beside(function: Callable[[], R], n_points: int) -> Callable[[], R]:
     if THREADS == 1 or not worth_compiling(n_points):
         return cache(function)
     return _shared_pool().submit(function).result
+
+
+def group_runs(offsets: NDArray[np.intp], n_points: int) -> list[NDArray[np.intp]]:
+    """The groups (``offsets`` cuts the flat points into them) in consecutive runs of about
+    equal points, one per thread at most and at least ``RUN_POINTS`` points each; each
+    run is given by its offsets (``offsets[a : b + 1]``)."""
+    n_runs = max(min(THREADS, n_points // RUN_POINTS, len(offsets) - 1), 1)
+    targets = offsets[-1] * np.arange(1, n_runs) / n_runs
+    cuts = np.unique(np.concatenate([[0], np.searchsorted(offsets, targets), [len(offsets) - 1]]))
+    return [offsets[a : b + 1] for a, b in itertools.pairwise(cuts.tolist())]
+
+
+def beside_in_runs(
+    function: Callable[[NDArray[np.intp]], T],
+    combine: Callable[[list[T]], R],
+    offsets: NDArray[np.intp],
+    n_points: int,
+) -> Callable[[], R]:
+    """:func:`beside` for a pass over groups: ``function(run)`` for each run of groups
+    (:func:`group_runs`) on its own thread, then ``combine`` of their results in order,
+    on the pool as well. (The combining task waits only for tasks queued before it,
+    which are running or done by the time it starts: the pool never waits on itself.)"""
+    if THREADS == 1 or not worth_compiling(n_points):
+        return cache(lambda: combine([function(offsets)]))
+    pool = _shared_pool()
+    parts = [pool.submit(function, run) for run in group_runs(offsets, n_points)]
+    return pool.submit(lambda: combine([part.result() for part in parts])).result

@@ -88,6 +88,15 @@ def upper_hulls(
     return [alive[bounds[k] : bounds[k + 1]] for k in range(len(offsets) - 1)]
 
 
+def upper_hulls_of_run(
+    x: NDArray[np.float64], v: NDArray[np.float64], run: NDArray[np.intp]
+) -> list[NDArray[np.intp]]:
+    """:func:`upper_hulls` of the groups of one run (``run``: their offsets, a slice of
+    all the groups' offsets), as flat indices of all the points."""
+    start, stop = int(run[0]), int(run[-1])
+    return [corners + start for corners in upper_hulls(x[start:stop], v[start:stop], run - start)]
+
+
 def hull_corners(
     fpr: NDArray[np.float64], tpr: NDArray[np.float64], offsets: NDArray[np.intp]
 ) -> NDArray[np.intp]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,8 +22,8 @@ from scipy import sparse
 
 from fairness_widgets.compute import hull_search_kernel as kernels
 from fairness_widgets.compute.box_lp import BoxLP
-from fairness_widgets.compute.compiled import worth_compiling
-from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
+from fairness_widgets.compute.compiled import beside_in_runs, worth_compiling
+from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls, upper_hulls_of_run
 from fairness_widgets.compute.selection import Selection
 
 
@@ -45,10 +46,18 @@ class Hulls:
     """Every group's upper hull of (rate, value) in flat arrays, searchable by
     ``2 * group + rate`` (rates lie in [0, 1])."""
 
-    def __init__(self, rate: NDArray[np.float64], value: NDArray[np.float64], offsets: NDArray[np.intp]):
+    def __init__(
+        self,
+        rate: NDArray[np.float64],
+        value: NDArray[np.float64],
+        offsets: NDArray[np.intp],
+        corners: list[NDArray[np.intp]] | None = None,
+    ):
+        """``corners``: each group's upper hull (flat indices), if already found."""
         # The searches below are small; compile them when the points were many.
         self.use_kernels = worth_compiling(len(rate))
-        corners = upper_hulls(rate, value, offsets)
+        if corners is None:
+            corners = upper_hulls(rate, value, offsets)
         self.corners = np.concatenate(corners)
         lengths = np.array([len(c) for c in corners])
         if (lengths == 0).any():
@@ -63,6 +72,18 @@ class Hulls:
         self._best_starts: dict[bytes, tuple[NDArray[np.intp], NDArray[np.float64]]] = {}
         self._best_start_of: dict[float, float] = {}  # per eps, for the kernels
         self.base = np.unique(np.concatenate([self.x, self.peak]))  # sorted, distinct
+
+    @classmethod
+    def beside(
+        cls, rate: NDArray[np.float64], value: NDArray[np.float64], offsets: NDArray[np.intp]
+    ) -> Callable[[], Hulls]:
+        """Start building the hulls on the other threads, the groups in runs (one per
+        thread), and return a call that waits for them (see ``compiled.beside_in_runs``)."""
+
+        def built(runs: list[list[NDArray[np.intp]]]) -> Hulls:
+            return cls(rate, value, offsets, [corners for run in runs for corners in run])
+
+        return beside_in_runs(partial(upper_hulls_of_run, rate, value), built, offsets, len(rate))
 
     def _kernel_arguments(self, epsilons: NDArray[np.float64]) -> KernelArguments:
         lowest = float(self.x[self.start].max()) - epsilons

@@ -5,30 +5,16 @@ Large inputs take one compiled pass (numba installed); otherwise numpy, same num
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from fairness_widgets.compute import compiled
-from fairness_widgets.compute.compiled import map_threads, worth_compiling
+from fairness_widgets.compute.compiled import group_runs, map_threads, worth_compiling
 from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES, RATE_KINDS
 from fairness_widgets.compute.objectives import Objective
 from fairness_widgets.compute.operating_points import OperatingPoints
 from fairness_widgets.compute.point_values_kernel import point_values_pass
-
-#: Points per thread worth the hand-off (below it, one pass in the calling thread).
-SPLIT_POINTS = 100_000
-
-
-def fill_runs(offsets: NDArray[np.intp], at_most: int) -> list[NDArray[np.intp]]:
-    """The groups cut into at most ``at_most`` (and at most one per thread) consecutive runs
-    of about equal points, each given by its offsets (``offsets[a : b + 1]``)."""
-    n_runs = max(min(compiled.THREADS, at_most, len(offsets) - 1), 1)
-    targets = offsets[-1] * np.arange(1, n_runs) / n_runs
-    cuts = np.unique(np.concatenate([[0], np.searchsorted(offsets, targets), [len(offsets) - 1]]))
-    return [offsets[a : b + 1] for a, b in itertools.pairwise(cuts.tolist())]
 
 
 @dataclass(frozen=True)
@@ -63,7 +49,7 @@ def point_values(points: OperatingPoints, goal: Objective, constraint: str) -> P
             return found
 
         # Large inputs: the groups in a few runs of about equal points, one per thread.
-        filled = map_threads(fill, fill_runs(points.offsets, len(points.tp) // SPLIT_POINTS))
+        filled = map_threads(fill, group_runs(points.offsets, len(points.tp)))
         defined = np.concatenate([part[0] for part in filled], axis=1)
         best_each = np.concatenate([part[1] for part in filled])
         ordered = all(part[2] for part in filled)

@@ -11,14 +11,13 @@ import bisect
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from fairness_widgets.compute.cells import EDGE_TOLERANCE, Cells
-from fairness_widgets.compute.compiled import beside
 from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES, RANDOMISABLE
 from fairness_widgets.compute.groups import Attribute
 from fairness_widgets.compute.hull_search import Hulls, Mixture, equalized_odds_search, hull_search
@@ -180,11 +179,7 @@ def tradeoff(
     # Predictive parity has no randomised choice; its window search builds its own hulls.
     one_rate_randomisable = constraint in ("demographic_parity", "equal_opportunity")
     # The hulls are built on another core while the window search builds its tables.
-    hulls = (
-        beside(partial(Hulls, first_rate, value, points.offsets), len(value))
-        if one_rate_randomisable
-        else None
-    )
+    hulls = Hulls.beside(first_rate, value, points.offsets) if one_rate_randomisable else None
     if constraint != "equalized_odds":
         for choice in window_search(first_rate, value, points.offsets, grid, hulls, ordered=values.ordered):
             entries.append(("thresholds", choice.epsilon, Selection.one_each(choice.points)))

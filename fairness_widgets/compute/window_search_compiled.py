@@ -5,13 +5,12 @@ start, branch and bound), with the loops in :mod:`window_search_kernel`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
 
 from fairness_widgets.compute import compiled
-from fairness_widgets.compute.compiled import beside, map_threads
+from fairness_widgets.compute.compiled import map_threads
 from fairness_widgets.compute.hull_search import Hulls, given_or_built
 from fairness_widgets.compute.rate_order_kernel import rate_order
 from fairness_widgets.compute.window_search_kernel import (
@@ -144,7 +143,7 @@ def compiled_windows(
     and in order within each group."""
     flat, sorted_rate, sorted_value, sorted_offsets = by_rate(rate, value, offsets, ordered=ordered)
     if flat is not None:  # hulls given are of the unsorted points: build them beside the tables
-        hulls = beside(partial(Hulls, sorted_rate, sorted_value, sorted_offsets), len(flat))
+        hulls = Hulls.beside(sorted_rate, sorted_value, sorted_offsets)
     points = SortedPoints(flat, sorted_rate, sorted_value, sorted_offsets)
     n_groups = len(offsets) - 1
     # Values are finite (objective weights times counts): no row-sized temporaries here.
