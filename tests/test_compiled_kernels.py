@@ -15,6 +15,7 @@ import pytest
 import fairness_widgets as fw
 from fairness_widgets.compute import box_lp, compiled, operating_points_kernel
 from fairness_widgets.compute.cells import Cells
+from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
 from fairness_widgets.compute.hull_search import Hulls
 from fairness_widgets.compute.objectives import make_objective
 from fairness_widgets.compute.operating_points import OperatingPoints, operating_points
@@ -202,6 +203,41 @@ def test_point_values_in_runs_of_groups_on_threads_are_the_one_pass_values(
         np.testing.assert_array_equal(runs.rates[name], rate)  # type: ignore[attr-defined]
     np.testing.assert_array_equal(runs.best_each, one.best_each)  # type: ignore[attr-defined]
     assert runs.ordered == one.ordered  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_roc_hull_corners_from_the_points_under_the_chords_are_all_the_corners(
+    monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """The lower chains found from the points under each group's chord only, and the
+    upper chains in runs on threads, give the corners that both chains of every point
+    give (the compiled chain's: on points collinear to rounding it may keep a corner the
+    numpy path drops): groups above and below the diagonal, with ties and repeated rates."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 400, size=9)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
+    fpr, tpr = [], []
+    for g, size in enumerate(sizes):
+        steps = rng.integers(0, 3, size=(2, size - 1)).astype(float)  # ties: steps of 0
+        if g % 3 == 0:
+            steps = steps[::-1]  # this group's ROC points lie under the diagonal
+        ends = np.maximum(steps.sum(axis=1, keepdims=True), 1.0)
+        walk = np.concatenate([np.zeros((2, 1)), np.cumsum(steps, axis=1) / ends], axis=1)
+        fpr.append(walk[0])
+        tpr.append(np.round(walk[1], 2) if seed % 2 else walk[1])
+    x, y = np.concatenate(fpr), np.concatenate(tpr)
+
+    def corners(threads: int) -> object:
+        with monkeypatch.context() as patch:
+            patch.setattr(compiled, "THREADS", threads)
+            patch.setattr(compiled, "RUN_POINTS", 1)
+            return _run(monkeypatch, True, lambda: hull_corners(x, y, offsets))
+
+    both = _run(monkeypatch, True, lambda: upper_hulls(x, y, offsets) + upper_hulls(x, -y, offsets))
+    expected = np.unique(np.concatenate(both))  # type: ignore[call-overload]
+    assert len(expected) > 2 * len(sizes)
+    for threads in (1, 3):
+        np.testing.assert_array_equal(corners(threads), expected)  # type: ignore[arg-type]
 
 
 def test_map_threads_keeps_order_and_raises_the_first_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,8 +11,8 @@ from functools import partial
 import numpy as np
 from numpy.typing import NDArray
 
-from fairness_widgets.compute.compiled import beside, worth_compiling
-from fairness_widgets.compute.convex_hulls_kernel import monotone_upper_hulls
+from fairness_widgets.compute.compiled import beside_in_runs, worth_compiling
+from fairness_widgets.compute.convex_hulls_kernel import monotone_upper_hulls, under_chords
 
 
 def upper_hull(x: NDArray[np.float64], v: NDArray[np.float64]) -> NDArray[np.intp]:
@@ -101,8 +101,22 @@ def hull_corners(
     fpr: NDArray[np.float64], tpr: NDArray[np.float64], offsets: NDArray[np.intp]
 ) -> NDArray[np.intp]:
     """Corners of the convex hull of each group's ROC points (upper and lower chains), as
-    sorted flat indices (so group after group, as ``offsets`` cuts them)."""
-    lower = beside(partial(upper_hulls, fpr, -tpr, offsets), len(fpr))  # on another core, if it pays
-    upper = upper_hulls(fpr, tpr, offsets)
-    corners: NDArray[np.intp] = np.unique(np.concatenate(upper + lower()))
+    sorted flat indices (so group after group, as ``offsets`` cuts them).
+
+    The upper chains are found in runs of groups on the other threads; meanwhile the lower
+    ones, from the few points under each group's chord from (0, 0) to (1, 1) when the
+    points are many (a useful model's ROC points lie above it)."""
+    upper = beside_in_runs(partial(upper_hulls_of_run, fpr, tpr), _joined, offsets, len(fpr))
+    if worth_compiling(len(fpr)):
+        keep = np.empty(len(fpr), dtype=np.intp)
+        kept, kept_offsets = under_chords(fpr, tpr, offsets, keep)
+        keep = keep[:kept]
+        lower = [keep[corners] for corners in upper_hulls(fpr[keep], -tpr[keep], kept_offsets)]
+    else:
+        lower = upper_hulls(fpr, -tpr, offsets)
+    corners: NDArray[np.intp] = np.unique(np.concatenate(upper() + lower))
     return corners
+
+
+def _joined(runs: list[list[NDArray[np.intp]]]) -> list[NDArray[np.intp]]:
+    return [corners for run in runs for corners in run]

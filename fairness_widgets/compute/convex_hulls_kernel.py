@@ -60,3 +60,35 @@ def monotone_upper_hulls(
             top += 1
         ends[g + 1] = top
     return True, corners[:top], ends
+
+
+@kernel
+def under_chords(
+    x: NDArray[np.float64], v: NDArray[np.float64], offsets: NDArray[np.intp], keep: NDArray[np.intp]
+) -> tuple[int, NDArray[np.intp]]:
+    """The points of each group on or under the chord from its first point to its last
+    (with a little room for rounding), into ``keep`` (flat indices): the only ones that
+    can be corners of its lower hull, which lies under that chord when the points come
+    in order of x. A group whose first or last point is undefined keeps every point.
+    Returns how many were kept and the groups' offsets into ``keep``."""
+    n_groups = len(offsets) - 1
+    kept_offsets = np.zeros(n_groups + 1, dtype=np.intp)
+    kept = 0
+    for g in range(n_groups):
+        start, end = offsets[g], offsets[g + 1]
+        if end > start:
+            x0, v0, x1, v1 = x[start], v[start], x[end - 1], v[end - 1]
+            known = np.isfinite(x0) and np.isfinite(v0) and np.isfinite(x1) and np.isfinite(v1)
+            rise, run = v1 - v0, x1 - x0
+            for i in range(start, end):
+                # Under the chord: (v - v0) * run <= rise * (x - x0), compared with room.
+                if (
+                    not known
+                    or i == start
+                    or i == end - 1
+                    or (v[i] - v0) * run <= rise * (x[i] - x0) + 1e-12 * (abs(run) + abs(rise))
+                ):
+                    keep[kept] = i
+                    kept += 1
+        kept_offsets[g + 1] = kept
+    return kept, kept_offsets
