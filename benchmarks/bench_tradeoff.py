@@ -753,8 +753,10 @@ def frontier_section(bench: Benchmark) -> list[str]:
         "Compiled kernels (numba, highspy: the `[fast]` extra) "
         + (
             "were used, on "
-            f"{compiled.THREADS} threads (the hulls are built beside the window search's tables, and "
-            "each allowed disparity's search is a task); the one-thread column sets "
+            f"{compiled.THREADS} threads (the operating points' pass in parts of whole score levels, "
+            "the point values and the hulls in runs of groups, the hulls beside the window search's "
+            "tables; the allowed disparities' searches and the equalized-odds re-solves dealt out to "
+            "the threads); the one-thread column sets "
             "`FAIRNESS_WIDGETS_THREADS=1`, the numpy path column switches the kernels off "
             "(`FAIRNESS_WIDGETS_COMPILED=0`)."
             if compiled.AVAILABLE

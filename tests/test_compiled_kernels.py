@@ -252,7 +252,12 @@ def test_map_threads_keeps_order_and_raises_the_first_error(monkeypatch: pytest.
     with pytest.raises(ValueError, match="group 4"):
         compiled.map_threads(fail, range(8))
     monkeypatch.setattr(compiled, "MIN_POINTS", 0)
-    waiting = compiled.beside(lambda: fail(4), 1)
+    monkeypatch.setattr(compiled, "RUN_POINTS", 1)
+    offsets = np.array([0, 2, 4, 6, 9])
+    joined = compiled.beside_in_runs(lambda run: [int(run[0]), int(run[-1])], list, offsets, 9)
+    assert joined() == [[0, 4], [4, 6], [6, 9]]  # three runs of about three points
+    assert joined() is joined()  # worked out once
+    waiting = compiled.beside_in_runs(lambda run: fail(int(run[0])), list, np.array([0, 2, 4, 6]), 6)
     with pytest.raises(ValueError, match="group 4"):
         waiting()
 

@@ -102,17 +102,6 @@ def map_threads(function: Callable[[T], R], items: Iterable[T]) -> list[R]:
     return list(_shared_pool().map(function, work))
 
 
-def beside(function: Callable[[], R], n_points: int) -> Callable[[], R]:
-    """Start ``function()`` on another thread and return a call that waits for its
-    result (or raises its error), when that can pay: more than one thread, and a problem
-    of ``n_points`` large enough for the kernels (which release the GIL; the numpy path
-    mostly holds it). Otherwise ``function`` runs on the first call of the returned one,
-    here; either way it runs once and every call returns that one result."""
-    if THREADS == 1 or not worth_compiling(n_points):
-        return cache(function)
-    return _shared_pool().submit(function).result
-
-
 def group_runs(offsets: NDArray[np.intp], n_points: int) -> list[NDArray[np.intp]]:
     """The groups (``offsets`` cuts the flat points into them) in consecutive runs of about
     equal points, one per thread at most and at least ``RUN_POINTS`` points each; each
@@ -129,10 +118,16 @@ def beside_in_runs(
     offsets: NDArray[np.intp],
     n_points: int,
 ) -> Callable[[], R]:
-    """:func:`beside` for a pass over groups: ``function(run)`` for each run of groups
-    (:func:`group_runs`) on its own thread, then ``combine`` of their results in order,
-    on the pool as well. (The combining task waits only for tasks queued before it,
-    which are running or done by the time it starts: the pool never waits on itself.)"""
+    """Start a pass over groups on the other threads and return a call that waits for its
+    result (or raises its error): ``function(run)`` for each run of groups
+    (:func:`group_runs`) as its own task, then ``combine`` of their results in order, as
+    one more. The combining task waits only for tasks queued before it, which are
+    running or done by the time it starts: the pool never waits on itself.
+
+    This pays with more than one thread and a problem of ``n_points`` large enough for
+    the kernels (which release the GIL; the numpy path mostly holds it). Otherwise it all
+    runs here on the first call of the returned one; either way once, and every call
+    returns that one result."""
     if THREADS == 1 or not worth_compiling(n_points):
         return cache(lambda: combine([function(offsets)]))
     pool = _shared_pool()
