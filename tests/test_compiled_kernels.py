@@ -4,6 +4,7 @@ audit) and in any order (as a dataframe engine returns them)."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import itertools
 import types
@@ -238,6 +239,23 @@ def test_roc_hull_corners_from_the_points_under_the_chords_are_all_the_corners(
     assert len(expected) > 2 * len(sizes)
     for threads in (1, 3):
         np.testing.assert_array_equal(corners(threads), expected)  # type: ignore[arg-type]
+
+
+def test_frontiers_asked_from_several_threads_at_once_finish_and_agree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Callers on their own threads share the kernels' pool (whose tasks wait only for
+    tasks queued before them): four frontiers at once all finish, as computed alone."""
+    audit = _audit(5, None, n=30_000)
+    monkeypatch.setattr(compiled, "THREADS", 2)
+    monkeypatch.setattr(compiled, "MIN_POINTS", 0)
+    monkeypatch.setattr(compiled, "RUN_POINTS", 1)  # runs and parts on every pass
+    monkeypatch.setattr(operating_points_kernel, "PART_CELLS", 1)
+    alone = {constraint: audit.tradeoff(constraint).points for constraint in CONSTRAINTS}
+    with concurrent.futures.ThreadPoolExecutor(len(CONSTRAINTS)) as callers:
+        asked = {constraint: callers.submit(audit.tradeoff, constraint) for constraint in CONSTRAINTS}
+        for constraint, future in asked.items():
+            pd.testing.assert_frame_equal(future.result(timeout=120).points, alone[constraint])
 
 
 def test_map_threads_keeps_order_and_raises_the_first_error(monkeypatch: pytest.MonkeyPatch) -> None:
