@@ -6,9 +6,9 @@ without it. The kernels pay off on large inputs only (they compile once per mach
 load from numba's cache), so callers ask :func:`worth_compiling` with the problem size.
 
 Set the environment variable ``FAIRNESS_WIDGETS_COMPILED=0`` to turn the kernels off.
-The kernels release the GIL, so independent calls (one per allowed disparity) run on
-several cores: ``FAIRNESS_WIDGETS_THREADS`` sets how many (default: the cores, at most
-4; 1 runs everything in the calling thread).
+The kernels release the GIL, so independent calls (runs of groups, parts of the cells,
+shares of the allowed disparities) run on several cores: ``FAIRNESS_WIDGETS_THREADS``
+sets how many (default: the cores, at most 4; 1 runs everything in the calling thread).
 """
 
 from __future__ import annotations

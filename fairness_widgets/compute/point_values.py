@@ -1,6 +1,7 @@
 """The objective value and the constraint rates of every operating point.
 
-Large inputs take one compiled pass (numba installed); otherwise numpy, same numbers.
+Large inputs take a compiled pass (numba installed), over runs of groups on the threads;
+otherwise numpy, same numbers.
 """
 
 from __future__ import annotations
