@@ -206,14 +206,15 @@ def test_point_values_in_runs_of_groups_on_threads_are_the_one_pass_values(
     assert runs.ordered == one.ordered  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(8))
 def test_roc_hull_corners_from_the_points_under_the_chords_are_all_the_corners(
     monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
     """The lower chains found from the points under each group's chord only, and the
     upper chains in runs on threads, give the corners that both chains of every point
     give (the compiled chain's: on points collinear to rounding it may keep a corner the
-    numpy path drops): groups above and below the diagonal, with ties and repeated rates."""
+    numpy path drops): groups above and below the diagonal, with ties and repeated rates,
+    and points out of order (then every point is searched)."""
     rng = np.random.default_rng(seed)
     sizes = rng.integers(1, 400, size=9)
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
@@ -227,6 +228,9 @@ def test_roc_hull_corners_from_the_points_under_the_chords_are_all_the_corners(
         fpr.append(walk[0])
         tpr.append(np.round(walk[1], 2) if seed % 2 else walk[1])
     x, y = np.concatenate(fpr), np.concatenate(tpr)
+    if seed >= 4:  # points out of order of x: the chord from the first to the last holds nothing
+        order = np.concatenate([a + rng.permutation(b - a) for a, b in itertools.pairwise(offsets)])
+        x, y = x[order], y[order]
 
     def corners(threads: int) -> object:
         with monkeypatch.context() as patch:

@@ -106,17 +106,27 @@ def hull_corners(
     The upper chains are found in runs of groups on the other threads; meanwhile the lower
     ones, from the few points under each group's chord from (0, 0) to (1, 1) when the
     points are many (a useful model's ROC points lie above it)."""
-    upper = beside_in_runs(partial(upper_hulls_of_run, fpr, tpr), _joined, offsets, len(fpr))
-    if worth_compiling(len(fpr)):
-        keep = np.empty(len(fpr), dtype=np.intp)
-        kept, kept_offsets = under_chords(fpr, tpr, offsets, keep)
-        keep = keep[:kept]
-        lower = [keep[corners] for corners in upper_hulls(fpr[keep], -tpr[keep], kept_offsets)]
-    else:
+    upper = beside_in_runs(partial(upper_hulls_of_run, fpr, tpr), joined_runs, offsets, len(fpr))
+    lower = _lower_chains_under_chords(fpr, tpr, offsets) if worth_compiling(len(fpr)) else None
+    if lower is None:
         lower = upper_hulls(fpr, -tpr, offsets)
     corners: NDArray[np.intp] = np.unique(np.concatenate(upper() + lower))
     return corners
 
 
-def _joined(runs: list[list[NDArray[np.intp]]]) -> list[NDArray[np.intp]]:
+def _lower_chains_under_chords(
+    fpr: NDArray[np.float64], tpr: NDArray[np.float64], offsets: NDArray[np.intp]
+) -> list[NDArray[np.intp]] | None:
+    """Each group's lower ROC chain found from its points under its chord only (None when
+    the points are not in order of fpr: the chord then bounds nothing)."""
+    keep = np.empty(len(fpr), dtype=np.intp)
+    kept, kept_offsets = under_chords(fpr, tpr, offsets, keep)
+    if kept < 0:
+        return None
+    keep = keep[:kept]
+    return [keep[corners] for corners in upper_hulls(fpr[keep], -tpr[keep], kept_offsets)]
+
+
+def joined_runs(runs: list[list[NDArray[np.intp]]]) -> list[NDArray[np.intp]]:
+    """The hulls of every group from :func:`upper_hulls_of_run` of consecutive runs."""
     return [corners for run in runs for corners in run]

@@ -70,7 +70,8 @@ def under_chords(
     (with a little room for rounding), into ``keep`` (flat indices): the only ones that
     can be corners of its lower hull, which lies under that chord when the points come
     in order of x. A group whose first or last point is undefined keeps every point.
-    Returns how many were kept and the groups' offsets into ``keep``."""
+    Returns how many were kept (-1 if some group's defined x decrease: then the chord
+    bounds nothing) and the groups' offsets into ``keep``."""
     n_groups = len(offsets) - 1
     kept_offsets = np.zeros(n_groups + 1, dtype=np.intp)
     kept = 0
@@ -80,7 +81,12 @@ def under_chords(
             x0, v0, x1, v1 = x[start], v[start], x[end - 1], v[end - 1]
             known = np.isfinite(x0) and np.isfinite(v0) and np.isfinite(x1) and np.isfinite(v1)
             rise, run = v1 - v0, x1 - x0
+            previous = -np.inf
             for i in range(start, end):
+                if x[i] < previous:
+                    return -1, kept_offsets
+                if np.isfinite(x[i]):
+                    previous = x[i]
                 # Under the chord: (v - v0) * run <= rise * (x - x0), compared with room.
                 if (
                     not known

@@ -23,7 +23,7 @@ from scipy import sparse
 from fairness_widgets.compute import hull_search_kernel as kernels
 from fairness_widgets.compute.box_lp import BoxLP
 from fairness_widgets.compute.compiled import beside_in_runs, worth_compiling
-from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls, upper_hulls_of_run
+from fairness_widgets.compute.convex_hulls import hull_corners, joined_runs, upper_hulls, upper_hulls_of_run
 from fairness_widgets.compute.selection import Selection
 
 
@@ -81,7 +81,7 @@ class Hulls:
         thread), and return a call that waits for them (see ``compiled.beside_in_runs``)."""
 
         def built(runs: list[list[NDArray[np.intp]]]) -> Hulls:
-            return cls(rate, value, offsets, [corners for run in runs for corners in run])
+            return cls(rate, value, offsets, joined_runs(runs))
 
         return beside_in_runs(partial(upper_hulls_of_run, rate, value), built, offsets, len(rate))
 
@@ -278,7 +278,10 @@ def equalized_odds_search(
     n_groups, n_weights = len(offsets) - 1, len(flat)
     group = np.searchsorted(offsets, flat, side="right") - 1
     if (np.bincount(group, minlength=n_groups) == 0).any():
-        raise ValueError("Every group needs at least one operating point with defined rates.")
+        raise ValueError(
+            "Equalized odds needs every group's true and false positive rates, so positives and "
+            "negatives in every group: leave out or merge the groups without them."
+        )
     # Variables: the weights of every group's corners, then the two window centres (tpr,
     # fpr). Rows, G each: mean tpr - tpr centre <= eps / 2, and minus it; the same for
     # fpr; then each group's weights add up to 1.

@@ -111,8 +111,7 @@ def _part_records(
     allocations are slow). Returns whether the scores ascend (if not, the rest means
     nothing), each group's last record (``room - 1`` if none) and the pooled point best
     for ``weights[0] * tp - weights[1] * fp`` among those completed here (value,
-    threshold, tp, fp; value -inf if none is better than the leading point when
-    ``lead``).
+    threshold, tp, fp; with ``lead``, the leading point's 0 and inf when none beats it).
 
     Records are written to the group's buffer and copied out a full buffer at a time:
     writing each straight to its group's place spreads the writes over forty places at
@@ -170,8 +169,6 @@ def _part_records(
     for g in range(n_groups):
         _flush(counts, written[g], buffer, g, filled[g])
         last[g] = written[g] + filled[g] - 1
-    if lead and best_threshold == np.inf:
-        best = -np.inf  # only the leading point
     return True, last, best, best_threshold, best_tp, best_fp
 
 

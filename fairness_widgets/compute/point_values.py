@@ -82,5 +82,9 @@ def point_values(points: OperatingPoints, goal: Objective, constraint: str) -> P
     for name, counts in zip(names, defined, strict=True):
         if not counts.all():
             group = points.groups[int(np.argmin(counts))]
-            raise ValueError(f"Group {group!r} has no defined {name}; it cannot take part in {constraint}.")
+            raise ValueError(
+                f"Group {group!r} has no defined {name}, so it cannot take part in {constraint}: "
+                "leave it out or merge it with another group (e.g. fewer sensitive columns), "
+                "or choose another constraint."
+            )
     return PointValues(value, rates, best_each, bool(ordered))
