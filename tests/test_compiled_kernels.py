@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import fairness_widgets as fw
-from fairness_widgets.compute import box_lp, compiled, operating_points_kernel
+from fairness_widgets.compute import binned_points_kernel, box_lp, compiled, operating_points_kernel
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
 from fairness_widgets.compute.hull_search import Hulls
@@ -22,6 +22,7 @@ from fairness_widgets.compute.objectives import make_objective
 from fairness_widgets.compute.operating_points import OperatingPoints, operating_points
 from fairness_widgets.compute.point_values import point_values
 from fairness_widgets.compute.rate_order_kernel import rate_order
+from fairness_widgets.compute.views import all_views
 
 CONSTRAINTS = ["demographic_parity", "equal_opportunity", "predictive_parity", "equalized_odds"]
 FIELDS = [f.name for f in dataclasses.fields(OperatingPoints) if f.name not in ("groups", "records")]
@@ -95,11 +96,55 @@ def test_operating_points_in_parts_on_threads_are_identical(
     with monkeypatch.context() as patch:
         patch.setattr(compiled, "THREADS", threads)
         patch.setattr(operating_points_kernel, "PART_CELLS", 1)
-        bounds = operating_points_kernel._part_bounds(np.sort(cells.score), threads)
+        bounds = operating_points_kernel.part_bounds(np.sort(cells.score), threads)
         assert len(bounds) == threads + 1  # as many parts as threads here
         parts = _run(monkeypatch, True, lambda: operating_points(view, cells, weights))
     for name in FIELDS:
         np.testing.assert_array_equal(getattr(parts, name), getattr(numpy_points, name), name)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("resolution", [1e-3, 0.013, 0.5])
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_binned_points_from_the_table_are_the_score_order_pass(
+    monkeypatch: pytest.MonkeyPatch, threads: int, resolution: float, shuffle: bool
+) -> None:
+    """The table of counts per group and bin gives the pass over cells in score order's
+    points bit for bit, for every view (groups of one column and of crossed ones), in
+    parts on threads, and for cells in any order (parts then share bins: added again)."""
+    rng = np.random.default_rng(7)
+    n = 5_000
+    sensitive = {"a": rng.choice(["x", "y", "z"], n), "b": rng.choice(["p", "q"], n, p=[0.9, 0.1])}
+    label = rng.integers(0, 2, n)
+    score = np.clip(rng.beta(2, 3, n) + 0.2 * label, 0, 1)
+    score[:40] = [0.0, 1.0] * 20  # both ends of the range
+    audit = fw.Audit(label, y_score=score, sensitive=sensitive, resolution=resolution)
+    cells = _shuffled(audit.cells, 11) if shuffle else audit.cells
+    with monkeypatch.context() as patch:
+        patch.setattr(compiled, "THREADS", threads)
+        patch.setattr(operating_points_kernel, "PART_CELLS", 1)
+        for view in all_views(cells):
+            assert binned_points_kernel.fits(cells, view.n_groups)
+            table = binned_points_kernel.binned_operating_points(view, cells, 0.62, 0.38)
+            passed = operating_points_kernel.compiled_operating_points(view, cells, 0.62, 0.38)
+            assert table is not None
+            for mine, theirs in zip(table, passed, strict=True):
+                np.testing.assert_array_equal(mine, theirs)
+            assert table[-1].flags.c_contiguous
+
+
+def test_binned_points_refuse_scores_off_the_bin_edges() -> None:
+    """Scores that are not ``bin * resolution`` (or lie outside [0, 1]) give None: the
+    caller then takes the pass over cells in score order, with the scores as they are."""
+    audit = _audit(0, 1e-3)
+    view = audit.views[0]
+    assert audit.cells.score is not None
+    for changed in (audit.cells.score + 1e-7, audit.cells.score - 1.0, audit.cells.score * 2.0):
+        cells = dataclasses.replace(audit.cells, score=changed)
+        assert binned_points_kernel.binned_operating_points(view, cells, 0.5, 0.5) is None
+    exact = _audit(0, None)
+    assert not binned_points_kernel.fits(exact.cells, 12)
+    assert not binned_points_kernel.fits(audit.cells, 10_000)  # a table far larger than the cells
 
 
 @pytest.mark.parametrize("constraint", CONSTRAINTS)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from fairness_widgets.compute.binned_points_kernel import binned_operating_points, fits
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.compiled import worth_compiling
 from fairness_widgets.compute.groups import Attribute
@@ -132,8 +133,9 @@ def operating_points(
 
     With ``weights`` (of true and false positives in an objective), the pooled points are
     cut to the leading one and the best for ``weights[0] * tp - weights[1] * fp``, and
-    large inputs go through the compiled pass (when numba is installed); otherwise one
-    sort of the cells.
+    large inputs go through a compiled pass (when numba is installed: a table of counts
+    per group and bin for binned scores, else one pass over the cells in score order);
+    otherwise one sort of the cells.
     """
     if cells.score is None:
         raise ValueError(
@@ -141,9 +143,10 @@ def operating_points(
             "Build it with y_score= (e.g. model.predict_proba(X)[:, 1])."
         )
     if weights is not None and worth_compiling(len(cells.count)):
-        offsets, thresholds, tp, fp, pooled_thresholds, pooled_tp, pooled_fp, records = (
-            compiled_operating_points(view, cells, *weights)
-        )
+        found = binned_operating_points(view, cells, *weights) if fits(cells, view.n_groups) else None
+        if found is None:
+            found = compiled_operating_points(view, cells, *weights)
+        offsets, thresholds, tp, fp, pooled_thresholds, pooled_tp, pooled_fp, records = found
         return OperatingPoints(
             tuple(view.levels), offsets, thresholds, tp, fp, pooled_thresholds, pooled_tp, pooled_fp, records
         )

@@ -224,7 +224,7 @@ def compiled_operating_points(view: Attribute, cells: Cells, tp_weight: float, f
     return points
 
 
-def _part_bounds(score: NDArray[np.float64], n_parts: int) -> NDArray[np.intp]:
+def part_bounds(score: NDArray[np.float64], n_parts: int) -> NDArray[np.intp]:
     """Cuts of the cells into about equal parts at changes of score (a level is never
     split), as bounds ``[0, ..., len(score)]`` (fewer parts where levels are long)."""
     n = len(score)
@@ -248,7 +248,7 @@ def _from_score_order(
     writes its records, with their running counts, straight into its own room."""
     n = len(score)
     n_parts = max(min(compiled.THREADS, n // PART_CELLS), 1)
-    bounds = _part_bounds(score, n_parts) if n_parts > 1 else np.array([0, n], dtype=np.intp)
+    bounds = part_bounds(score, n_parts) if n_parts > 1 else np.array([0, n], dtype=np.intp)
     parts = range(len(bounds) - 1)
     top = len(parts) - 1
     # The lowest part's sums are nobody's "above": its cells only.

@@ -1,0 +1,225 @@
+"""Compiled operating points of binned scores: a table of counts per group and bin, then
+each group's bins from the top.
+
+In histogram mode a score is the lower edge of its bin, so a cell's bin is a number
+(score / resolution) and the cells need no order: a first pass adds every cell's rows to
+its (group, bin) entry of a dense table, a second pass reads each group's row of the
+table from the highest bin down and writes its operating points with their running
+counts. The second pass reads memory in order, group by group, instead of forty groups
+interleaved, and no cells need sorting (1e6 rows at bins of 1e-4, 40 groups: 3.0 -> 2.3 ms on a 2-core
+Xeon). Same points as the pass over cells in score order
+(:mod:`fairness_widgets.compute.operating_points_kernel`).
+
+The table pays when it is not much larger than the cells (a few bins per cell), which
+:func:`fits` says. Cells in score order are added in parts of whole bins, one per
+thread; cells in another order (from a dataframe engine) in one pass.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fairness_widgets.compute import compiled, operating_points_kernel
+from fairness_widgets.compute.cells import Cells
+from fairness_widgets.compute.compiled import kernel, map_threads
+from fairness_widgets.compute.groups import Attribute
+from fairness_widgets.compute.operating_points_kernel import FP, THRESHOLD, TP, Points, part_bounds
+
+#: The table may have this many entries per cell (beyond a small floor) before the pass
+#: over cells in score order is the better one.
+ENTRIES_PER_CELL = 4
+#: Tables this small are always fine.
+SMALL_TABLE = 1 << 16
+#: Counts in the table are int32: more rows than this go the other way.
+MAX_ROWS = 2**31 - 1
+
+
+def n_bins(resolution: float) -> int:
+    """Bins of width ``resolution`` in [0, 1] (the last one holds 1.0), as the cells are built."""
+    return int(np.floor(1.0 / resolution)) + 1
+
+
+def fits(cells: Cells, n_groups: int) -> bool:
+    """Is the dense table of (group, bin) counts worth it for these cells?"""
+    if cells.resolution is None or cells.n_rows > MAX_ROWS:
+        return False
+    entries = n_groups * n_bins(cells.resolution)
+    return entries <= ENTRIES_PER_CELL * len(cells.count) + SMALL_TABLE
+
+
+@kernel
+def _check_bins(
+    score: NDArray[np.float64], start: int, stop: int, resolution: float, n_bins: int
+) -> tuple[bool, bool]:
+    """Are the scores of cells ``start .. stop - 1`` all bin edges (``bin * resolution``,
+    as the cells are built) of bins ``0 .. n_bins - 1``, and do they ascend? Counts, not
+    early exits, so the loops run straight through."""
+    inverse = 1.0 / resolution
+    off_edge = 0
+    for i in range(start, stop):
+        level = score[i]
+        b = np.floor(level * inverse + 0.5)
+        off_edge += (b < 0) | (b >= n_bins) | (level != b * resolution)
+    descents = 0
+    for i in range(start + 1, stop):
+        descents += score[i] < score[i - 1]
+    return off_edge == 0, descents == 0
+
+
+@kernel
+def _add_cells(
+    codes: NDArray[np.intp],
+    y_true: NDArray[np.int8],
+    count: NDArray[np.int64],
+    score: NDArray[np.float64],
+    start: int,
+    stop: int,
+    resolution: float,
+    table: NDArray[np.int32],
+    pooled: NDArray[np.int64],
+) -> None:
+    """Add the rows of cells ``start .. stop - 1`` (checked by :func:`_check_bins`) to
+    ``table[group, bin, y_true]`` and ``pooled[bin, y_true]``."""
+    inverse = 1.0 / resolution
+    for i in range(start, stop):
+        b = int(score[i] * inverse + 0.5)
+        y = np.intp(y_true[i])
+        table[codes[i], b, y] += np.int32(count[i])
+        pooled[b, y] += count[i]
+
+
+@kernel
+def _count_levels(table: NDArray[np.int32], first: int, stop: int, levels: NDArray[np.intp]) -> None:
+    """For groups ``first .. stop - 1``, the bins they have rows in (either count of the
+    pair not 0: the pair read as one int64)."""
+    pairs = table.view(np.int64)
+    for g in range(first, stop):
+        found = 0
+        for b in range(pairs.shape[1]):
+            found += pairs[g, b, 0] != 0
+        levels[g] = found
+
+
+@kernel
+def _group_records(
+    table: NDArray[np.int32],
+    resolution: float,
+    offsets: NDArray[np.intp],
+    first: int,
+    stop: int,
+    counts: NDArray[np.int64],
+) -> None:
+    """Groups ``first .. stop - 1``: from the highest bin down, a record (threshold, tp,
+    fp) for each bin the group has rows in, after its leading point (no one predicted
+    positive: written by the caller), from ``counts[offsets[g] + 1]`` on.
+
+    Every bin writes a record and moves on only if the group has rows in it: no branch
+    to mispredict (0.53 against 1.36 ms for 1e6 rows at 1e-4). So each group also writes
+    one record past its end, over the next group's leading point (``counts`` has a row
+    more than the points for the last group's)."""
+    thresholds = counts.view(np.float64)
+    for g in range(first, stop):
+        at = offsets[g] + 1
+        positives = np.int64(0)
+        negatives = np.int64(0)
+        for b in range(table.shape[1] - 1, -1, -1):
+            add_negatives = table[g, b, 0]
+            add_positives = table[g, b, 1]
+            positives += add_positives
+            negatives += add_negatives
+            thresholds[at, THRESHOLD] = b * resolution
+            counts[at, TP] = positives
+            counts[at, FP] = negatives
+            at += (add_negatives | add_positives) != 0
+
+
+@kernel
+def _pooled_best(
+    pooled: NDArray[np.int64], resolution: float, tp_weight: float, fp_weight: float
+) -> tuple[float, float, int, int]:
+    """Of everyone pooled, the point best for ``tp_weight * tp - fp_weight * fp`` (value,
+    threshold, tp, fp; the leading point's 0, inf, 0, 0 when none beats it)."""
+    best, best_threshold, best_tp, best_fp = 0.0, np.inf, 0, 0
+    positives = 0
+    negatives = 0
+    for b in range(pooled.shape[0] - 1, -1, -1):
+        if pooled[b, 0] != 0 or pooled[b, 1] != 0:
+            positives += pooled[b, 1]
+            negatives += pooled[b, 0]
+            value = tp_weight * positives - fp_weight * negatives
+            if value > best:
+                best, best_threshold, best_tp, best_fp = value, b * resolution, positives, negatives
+    return best, best_threshold, best_tp, best_fp
+
+
+def binned_operating_points(
+    view: Attribute, cells: Cells, tp_weight: float, fp_weight: float
+) -> Points | None:
+    """The flat operating points of ``view``'s groups from the dense table (None if the
+    scores are not bin edges of ``cells.resolution``), and of the pooled points the
+    leading one and the best for ``tp_weight * tp - fp_weight * fp``, as
+    :func:`fairness_widgets.compute.operating_points_kernel.compiled_operating_points`."""
+    assert cells.score is not None
+    assert cells.resolution is not None
+    n_groups = view.n_groups
+    codes = np.ascontiguousarray(view.codes, dtype=np.intp)
+    y_true = np.ascontiguousarray(cells.y_true, dtype=np.int8)
+    count = np.ascontiguousarray(cells.count, dtype=np.int64)
+    score = np.ascontiguousarray(cells.score, dtype=np.float64)
+    resolution = float(cells.resolution)
+    n = len(score)
+    n_parts = max(min(compiled.THREADS, n // operating_points_kernel.PART_CELLS), 1)
+    bounds = part_bounds(score, n_parts) if n_parts > 1 else np.array([0, n], dtype=np.intp)
+    # Zeroed in one sweep here: fresh zero pages faulted in by the scattered adds cost
+    # more (1e6 rows at 1e-4: about 0.5 ms).
+    table = np.empty((n_groups, n_bins(resolution), 2), dtype=np.int32)
+    table.fill(0)
+    pooled = np.zeros((table.shape[1], 2), dtype=np.int64)
+
+    def add(p: int) -> tuple[bool, bool]:
+        start, stop = int(bounds[p]), int(bounds[p + 1])
+        on_edges, ascending = _check_bins(score, start, stop, resolution, table.shape[1])
+        if on_edges:
+            _add_cells(codes, y_true, count, score, start, stop, resolution, table, pooled)
+        return on_edges, ascending
+
+    added = map_threads(add, range(len(bounds) - 1))
+    if not all(on_edges for on_edges, _ in added):
+        return None
+    # Parts of ascending scores are cut between bins: none adds to another's entries.
+    apart = all(ascending for _, ascending in added) and (
+        len(added) == 1 or bool((score[bounds[1:-1] - 1] < score[bounds[1:-1]]).all())
+    )
+    if not apart:  # add again, in one pass
+        table[:], pooled[:] = 0, 0
+        _add_cells(codes, y_true, count, score, 0, n, resolution, table, pooled)
+    runs = np.unique(np.linspace(0, n_groups, max(min(compiled.THREADS, n_groups), 1) + 1).astype(np.intp))
+    levels = np.empty(n_groups, dtype=np.intp)
+    map_threads(lambda r: _count_levels(table, int(runs[r]), int(runs[r + 1]), levels), range(len(runs) - 1))
+    offsets = np.zeros(n_groups + 1, dtype=np.intp)
+    np.cumsum(levels + 1, out=offsets[1:])
+    used = int(offsets[-1])
+    counts = np.empty((used + 1, 3), dtype=np.int64)
+    map_threads(
+        lambda r: _group_records(table, resolution, offsets, int(runs[r]), int(runs[r + 1]), counts),
+        range(len(runs) - 1),
+    )
+    thresholds = counts.view(np.float64)
+    # The leading points, after the records: each group wrote one past its end.
+    thresholds[offsets[:-1], THRESHOLD] = np.inf
+    counts[offsets[:-1], TP] = 0
+    counts[offsets[:-1], FP] = 0
+    counts = counts[:used]
+    _, best_threshold, best_tp, best_fp = _pooled_best(pooled, resolution, tp_weight, fp_weight)
+    kept = 2 if np.isfinite(best_threshold) else 1
+    return (
+        offsets,
+        thresholds[:used, THRESHOLD],
+        counts[:, TP],
+        counts[:, FP],
+        np.array([np.inf, best_threshold])[:kept],
+        np.array([0, best_tp], dtype=np.int64)[:kept],
+        np.array([0, best_fp], dtype=np.int64)[:kept],
+        counts,
+    )
