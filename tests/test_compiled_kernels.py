@@ -14,7 +14,13 @@ import pandas as pd
 import pytest
 
 import fairness_widgets as fw
-from fairness_widgets.compute import binned_points_kernel, box_lp, compiled, operating_points_kernel
+from fairness_widgets.compute import (
+    binned_points_kernel,
+    box_lp,
+    compiled,
+    convex_hulls_kernel,
+    operating_points_kernel,
+)
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
 from fairness_widgets.compute.hull_search import Hulls
@@ -249,6 +255,55 @@ def test_point_values_in_runs_of_groups_on_threads_are_the_one_pass_values(
         np.testing.assert_array_equal(runs.rates[name], rate)  # type: ignore[attr-defined]
     np.testing.assert_array_equal(runs.best_each, one.best_each)  # type: ignore[attr-defined]
     assert runs.ordered == one.ordered  # type: ignore[attr-defined]
+
+
+def _plain_chain(x: np.ndarray, v: np.ndarray, start: int, stop: int) -> list[int]:
+    """The monotone chain over every defined point, with the compiled chain's rules and
+    arithmetic: of equal x the first highest, a point on a chord dropped."""
+    chain: list[int] = []
+    for i in range(start, stop):
+        if not np.isfinite(x[i]):
+            continue
+        if chain and x[chain[-1]] == x[i]:
+            if v[chain[-1]] >= v[i]:
+                continue
+            chain.pop()
+        while len(chain) >= 2:
+            o, p = chain[-2], chain[-1]
+            if (x[p] - x[o]) * (v[i] - v[o]) - (v[p] - v[o]) * (x[i] - x[o]) < 0:
+                break
+            chain.pop()
+        chain.append(i)
+    return chain
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_hulls_screened_by_a_rough_hull_are_the_plain_chains(seed: int) -> None:
+    """Only the points over the rough hull of each block's highest go through the chain:
+    the corners are still those of the chain over every point, on noisy concave curves,
+    binned ones (long runs of collinear points, ties in x), groups of 1 to 3 points,
+    sizes around the block length, and undefined x (those groups take every point)."""
+    rng = np.random.default_rng(seed)
+    block = convex_hulls_kernel.BLOCK
+    sizes = [1, 2, 3, block - 1, block, block + 1, 2 * block + 1, *rng.integers(50, 3_000, size=5)]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
+    xs, vs = [], []
+    for g, size in enumerate(sizes):
+        steps = rng.integers(0, 3, size=(2, size)).astype(float)  # positives, negatives
+        if g % 2:
+            steps[:, : size // 3] = [[1.0], [0.0]]  # a run of positives only: collinear points
+        tp, fp = np.cumsum(steps, axis=1)
+        xs.append((tp + fp) / max(tp[-1] + fp[-1], 1.0))
+        vs.append(0.3 * tp - 0.2 * fp + (rng.normal(0, 0.3, size) if seed % 2 else 0.0))
+    x, v = np.concatenate(xs), np.concatenate(vs)
+    if seed >= 4:
+        x[rng.integers(0, len(x), 5)] = np.nan
+    room, stack = np.empty(len(x), dtype=np.intp), np.empty((max(sizes), 2))
+    ordered, corners, ends = convex_hulls_kernel.monotone_upper_hulls(x, v, offsets, room, stack)
+    assert ordered
+    for g in range(len(sizes)):
+        expected = _plain_chain(x, v, int(offsets[g]), int(offsets[g + 1]))
+        assert corners[ends[g] : ends[g + 1]].tolist() == expected, g
 
 
 @pytest.mark.parametrize("seed", range(8))
