@@ -20,6 +20,7 @@ from fairness_widgets.compute import (
     compiled,
     convex_hulls_kernel,
     operating_points_kernel,
+    window_search_kernel,
 )
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
@@ -151,6 +152,24 @@ def test_binned_points_refuse_scores_off_the_bin_edges() -> None:
     exact = _audit(0, None)
     assert not binned_points_kernel.fits(exact.cells, 12)
     assert not binned_points_kernel.fits(audit.cells, 10_000)  # a table far larger than the cells
+
+
+@pytest.mark.parametrize("n_buckets", [1, 16, 1024])
+def test_bucket_index_finds_each_buckets_first_point(n_buckets: int) -> None:
+    """``[g, b]`` is the first point of group g with a bucket of b or above: rates below 0
+    and above 1 (clipped to the end buckets), ties, empty buckets, groups of one point."""
+    rng = np.random.default_rng(n_buckets)
+    sizes = [1, 2, 40, 700]
+    groups = [np.sort(rng.uniform(-0.1, 1.1, size)) for size in sizes[:3]]
+    groups.append(np.sort(np.round(rng.random(sizes[3]), 2)))  # ties
+    rate = np.concatenate(groups)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
+    table = window_search_kernel.bucket_index(rate, offsets, n_buckets)
+    assert table.shape == (len(sizes), n_buckets + 2)
+    for g, group in enumerate(groups):
+        bucket = np.clip(np.floor(group * n_buckets), 0, n_buckets)
+        expected = offsets[g] + np.searchsorted(bucket, np.arange(n_buckets + 2), side="left")
+        np.testing.assert_array_equal(table[g], expected)
 
 
 @pytest.mark.parametrize("constraint", CONSTRAINTS)
