@@ -212,8 +212,9 @@ def test_frontiers_agree(
 def test_one_thread_and_several_give_the_same_frontier(
     monkeypatch: pytest.MonkeyPatch, constraint: str
 ) -> None:
-    """The searches spread over threads (one per allowed disparity, the hulls beside the
-    tables) give exactly the one-thread frontier."""
+    """The searches spread over threads (each seeds its share of the allowed disparities,
+    then takes the narrowest whose seeds are in; the hulls beside the tables) give
+    exactly the one-thread frontier, with shares of equal and unequal size."""
     audit = _audit(5, None, n=30_000)
 
     def frontier(threads: int) -> pd.DataFrame:
@@ -222,7 +223,9 @@ def test_one_thread_and_several_give_the_same_frontier(
             patch.setattr(compiled, "MIN_POINTS", 0)
             return audit.tradeoff(constraint).points
 
-    pd.testing.assert_frame_equal(frontier(2), frontier(1))
+    alone = frontier(1)
+    for threads in (2, 3, 5):
+        pd.testing.assert_frame_equal(frontier(threads), alone)
 
 
 def test_equalized_odds_chains_on_threads_reach_the_one_thread_optimum(

@@ -4,6 +4,7 @@ start, branch and bound), with the loops in :mod:`window_search_kernel`."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -164,14 +165,37 @@ def compiled_windows(
         built = given_or_built(hulls, points.rate, points.value, points.offsets)
         eps = epsilons[feasible]
 
-        def search(share: NDArray[np.intp]) -> list[tuple[float, float, float]]:
-            seed_best, seed_low, a, b = search_range(
-                points.totals, built, points.lowest, points.highest, eps[share], tolerance=tolerance
+        # One task per thread: the seeds of its share of the eps, then branch and bounds,
+        # the narrowest eps (which cost most) first, of any share whose seeds are in. A
+        # task never waits for another (the shared pool may not have started it yet).
+        n_shares = min(compiled.THREADS, len(eps))
+        share_of = np.arange(len(eps)) % n_shares
+        seed_best, seed_low, a, b = (np.empty(len(eps)) for _ in range(4))
+        ready = [False] * n_shares
+        waiting = np.argsort(eps, kind="stable").tolist()
+        taking = threading.Lock()
+
+        def next_ready() -> int | None:
+            with taking:
+                for position, i in enumerate(waiting):
+                    if ready[share_of[i]]:
+                        return int(waiting.pop(position))
+            return None
+
+        def search(share: int) -> list[tuple[int, tuple[float, float, float]]]:
+            mine = np.flatnonzero(share_of == share)
+            found = search_range(
+                points.totals, built, points.lowest, points.highest, eps[mine], tolerance=tolerance
             )
-            return [
-                branch_and_bound(
+            for whole, part in zip((seed_best, seed_low, a, b), found, strict=True):
+                whole[mine] = part
+            with taking:
+                ready[share] = True
+            done: list[tuple[int, tuple[float, float, float]]] = []
+            while (i := next_ready()) is not None:
+                result = branch_and_bound(
                     points.searchable,
-                    float(eps[k]),
+                    float(eps[i]),
                     float(a[i]),
                     float(b[i]),
                     float(seed_best[i]),
@@ -179,16 +203,12 @@ def compiled_windows(
                     RATE_TOLERANCE,
                     tolerance,
                 )
-                for i, k in enumerate(share)
-            ]
+                done.append((i, result))
+            return done
 
-        # Each eps is searched on its own: deal them out to the threads in turn (the
-        # narrowest cost most; the kernels free the GIL), one task per thread.
-        n_shares = min(compiled.THREADS, len(eps))
-        shares = [np.arange(t, len(eps), n_shares) for t in range(n_shares)]
-        for share, results in zip(shares, map_threads(search, shares), strict=True):
-            for k, result in zip(share, results, strict=True):
-                best[feasible[k]], low[feasible[k]], high[feasible[k]] = result
+        for results in map_threads(search, range(n_shares)):
+            for i, result in results:
+                best[feasible[i]], low[feasible[i]], high[feasible[i]] = result
     return [
         None if not np.isfinite(best[k]) else points.picks(float(low[k]), float(high[k]))
         for k in range(len(epsilons))
