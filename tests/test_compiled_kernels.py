@@ -30,6 +30,7 @@ from fairness_widgets.compute.operating_points import OperatingPoints, operating
 from fairness_widgets.compute.point_values import point_values
 from fairness_widgets.compute.rate_order_kernel import rate_order
 from fairness_widgets.compute.views import all_views
+from fairness_widgets.compute.window_search_compiled import SortedPoints
 
 CONSTRAINTS = ["demographic_parity", "equal_opportunity", "predictive_parity", "equalized_odds"]
 FIELDS = [f.name for f in dataclasses.fields(OperatingPoints) if f.name not in ("groups", "records")]
@@ -170,6 +171,45 @@ def test_bucket_index_finds_each_buckets_first_point(n_buckets: int) -> None:
         bucket = np.clip(np.floor(group * n_buckets), 0, n_buckets)
         expected = offsets[g] + np.searchsorted(bucket, np.arange(n_buckets + 2), side="left")
         np.testing.assert_array_equal(table[g], expected)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_window_bests_by_the_running_bests_are_the_first_of_the_largest(seed: int) -> None:
+    """A group's best point in a window (first of the largest value) read from its best
+    up to or from a point, or found by the range search, is the brute-force one: windows
+    below, around and above each group's peak, values with ties, groups of one point."""
+    rng = np.random.default_rng(seed)
+    sizes = [1, 5, 300, 2_000]
+    rates, values = [], []
+    for size in sizes:
+        rate = np.sort(rng.random(size))
+        rates.append(rate)
+        values.append(np.round(-((rate - rng.random()) ** 2) + rng.normal(0, 0.01, size), 3))  # ties
+    rate, value = np.concatenate(rates), np.concatenate(values)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
+    points = SortedPoints(None, rate, value, offsets)
+    for g in range(len(sizes)):
+        group = slice(offsets[g], offsets[g + 1])
+        assert points.peak[g] == offsets[g] + np.argmax(value[group])
+        for i in range(offsets[g], offsets[g + 1]):
+            if i < points.peak[g]:
+                assert points.before[i] == offsets[g] + np.argmax(value[offsets[g] : i + 1])
+            if i > points.peak[g]:
+                assert points.after[i] == i + np.argmax(value[i : offsets[g + 1]])
+    lows = rng.uniform(-0.1, 1.0, 400)
+    highs = lows + rng.uniform(0, 0.3, 400)
+    totals = points.totals(lows, highs)
+    for low, high, total in zip(lows, highs, totals, strict=True):
+        expected = 0.0
+        for g in range(len(sizes)):
+            inside = np.flatnonzero((rates[g] >= low - 1e-12) & (rates[g] <= high + 1e-12))
+            expected = -np.inf if not len(inside) else expected + values[g][inside].max()
+        assert total == expected or (np.isinf(expected) and np.isinf(total))
+        if np.isfinite(expected):
+            picks = points.picks(low, high)
+            for g, k in enumerate(picks):
+                inside = np.flatnonzero((rates[g] >= low - 1e-12) & (rates[g] <= high + 1e-12))
+                assert k == offsets[g] + inside[np.argmax(values[g][inside])]
 
 
 @pytest.mark.parametrize("constraint", CONSTRAINTS)

@@ -19,6 +19,7 @@ from fairness_widgets.compute.window_search_kernel import (
     block_tables,
     branch_and_bound,
     bucket_index,
+    running_bests,
     sorted_and_defined,
     window_picks,
     window_totals,
@@ -61,13 +62,26 @@ class SortedPoints:
         # About 16 points a bucket, at most 1,024 buckets a group.
         n_buckets = int(min(max(2 ** round(np.log2(max(len(self.rate) / n_groups / 16, 1))), 16), 1024))
         self.buckets = bucket_index(self.rate, self.offsets, n_buckets)
-        # Each group's best point of all (an index into the sorted points).
-        self.peak = np.zeros(n_groups, dtype=np.intp)
-        self.peak = window_picks(self.searchable, -np.inf, np.inf, 0.0)
+        # Each group's best point of all (an index into the sorted points), and the best
+        # up to or from each point on its side.
+        self.peak = np.empty(n_groups, dtype=np.intp)
+        self.before = np.empty(len(self.rate), dtype=np.intp)
+        self.after = np.empty(len(self.rate), dtype=np.intp)
+        running_bests(self.value, self.offsets, self.peak, self.before, self.after)
 
     @property
     def searchable(self) -> Searchable:
-        return (self.rate, self.value, self.offsets, self.best, self.where, self.peak, self.buckets)
+        return (
+            self.rate,
+            self.value,
+            self.offsets,
+            self.best,
+            self.where,
+            self.peak,
+            self.buckets,
+            self.before,
+            self.after,
+        )
 
     def flat_index(self, positions: NDArray[np.intp]) -> NDArray[np.intp]:
         return positions if self.flat is None else self.flat[positions]

@@ -22,12 +22,15 @@ SPLIT = 4
 
 #: The sorted points and what searches them, as one argument: rate, value and group
 #: offsets; the range-max tables (largest value and where); each group's best point of
-#: all; the bucket index.
+#: all; the bucket index; each point's group's best up to it and from it on (see
+#: :func:`running_bests`).
 Searchable = tuple[
     NDArray[np.float64],
     NDArray[np.float64],
     NDArray[np.intp],
     NDArray[np.float64],
+    NDArray[np.intp],
+    NDArray[np.intp],
     NDArray[np.intp],
     NDArray[np.intp],
     NDArray[np.intp],
@@ -164,11 +167,67 @@ def _first_at(
 
 
 @kernel
+def _first_highest(value: NDArray[np.float64], start: int, end: int) -> int:
+    """The first index of the largest of ``value[start:end]`` (not empty): the largest
+    from four running maxima side by side (one alone waits on itself at every step),
+    then where it first is."""
+    h0 = h1 = h2 = h3 = value[start]
+    i = start
+    while i + 4 <= end:
+        h0 = max(h0, value[i])
+        h1 = max(h1, value[i + 1])
+        h2 = max(h2, value[i + 2])
+        h3 = max(h3, value[i + 3])
+        i += 4
+    for j in range(i, end):
+        h0 = max(h0, value[j])
+    highest = max(h0, h1, h2, h3)
+    top = start
+    while value[top] != highest:
+        top += 1
+    return top
+
+
+@kernel
+def running_bests(
+    value: NDArray[np.float64],
+    offsets: NDArray[np.intp],
+    peak: NDArray[np.intp],
+    before: NDArray[np.intp],
+    after: NDArray[np.intp],
+) -> None:
+    """Each group's best point of all (``peak``: the first of its largest values) and,
+    for each point below it, the first of the group's largest values up to the point
+    (``before``), for each point above it the first from the point on (``after``): a
+    window that holds no peak is on one side of it, and needs only that side's. Selects,
+    not branches: the running best changes at random on noisy curves."""
+    for g in range(len(offsets) - 1):
+        start, end = offsets[g], offsets[g + 1]
+        top = _first_highest(value, start, end)
+        peak[g] = top
+        k, best = start, -np.inf
+        for i in range(start, top):
+            higher = value[i] > best
+            k = i if higher else k
+            best = value[i] if higher else best
+            before[i] = k
+        k, best = end - 1, -np.inf
+        for i in range(end - 1, top, -1):
+            as_high = value[i] >= best  # ties: the lower index is the first
+            k = i if as_high else k
+            best = value[i] if as_high else best
+            after[i] = k
+
+
+@kernel
 def _group_best(points: Searchable, g: int, low_edge: float, high_edge: float) -> int:
     """Group ``g``'s best point (first of the largest value) with rate in [low_edge,
     high_edge]; -1 if it has none there. If its best point of all (``peak``) is inside,
-    that is the answer with no search."""
-    rate, value, offsets, best, where, peak, buckets = points
+    that is the answer with no search. A window below the peak holds its group's best up
+    to the window's top point when that lies inside it (on a rising curve, nearly
+    always), and one above the peak its best from the window's first point on: no
+    range search then."""
+    rate, value, offsets, best, where, peak, buckets, before, after = points
     top = peak[g]
     if low_edge <= rate[top] <= high_edge:
         return int(top)
@@ -176,6 +235,11 @@ def _group_best(points: Searchable, g: int, low_edge: float, high_edge: float) -
     hi = _first_at(rate, buckets, g, lo, offsets[g + 1], np.nextafter(high_edge, np.inf)) - 1
     if lo > hi:
         return -1
+    if rate[top] > high_edge:
+        if before[hi] >= lo:
+            return int(before[hi])
+    elif after[lo] <= hi:
+        return int(after[lo])
     return _range_argmax(value, best, where, lo, hi)
 
 
@@ -224,7 +288,7 @@ def window_totals(
 @kernel
 def window_picks(points: Searchable, low: float, high: float, tolerance: float) -> NDArray[np.intp]:
     """Each group's best point (index into the sorted points) with rate in [low, high]."""
-    rate, value, offsets, best, where, _, buckets = points
+    rate, value, offsets, best, where, _, buckets, _, _ = points
     n_groups = len(offsets) - 1
     picks = np.empty(n_groups, dtype=np.intp)
     for g in range(n_groups):
