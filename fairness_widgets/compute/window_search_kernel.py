@@ -49,6 +49,28 @@ def sorted_and_defined(rate: NDArray[np.float64], offsets: NDArray[np.intp]) -> 
     return True
 
 
+@kernel
+def _first_highest(value: NDArray[np.float64], start: int, end: int) -> int:
+    """The first index of the largest of ``value[start:end]`` (not empty): the largest
+    from four running maxima side by side (one alone waits on itself at every step),
+    then where it first is."""
+    h0 = h1 = h2 = h3 = value[start]
+    i = start
+    while i + 4 <= end:
+        h0 = max(h0, value[i])
+        h1 = max(h1, value[i + 1])
+        h2 = max(h2, value[i + 2])
+        h3 = max(h3, value[i + 3])
+        i += 4
+    for j in range(i, end):
+        h0 = max(h0, value[j])
+    highest = max(h0, h1, h2, h3)
+    top = start
+    while value[top] != highest:
+        top += 1
+    return top
+
+
 def block_tables(value: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
     """Sparse tables over block maxima: ``[j, b]`` is the largest value (and its first
     index) in blocks ``b .. b + 2**j - 1``. Allocated here by numpy (numba's own large
@@ -70,15 +92,13 @@ def _fill_block_tables(
     for b in range(n_blocks):
         start = b << _SHIFT
         stop = min(start + BLOCK, n)
-        top = -np.inf
-        for i in range(start, stop):  # a plain maximum (vectorised), then where it first is
-            top = max(top, value[i])
-        where[0, b] = start
-        for i in range(start, stop):
-            if value[i] == top:
-                where[0, b] = i
-                break
-        best[0, b] = top
+        if stop > start:
+            top = _first_highest(value, start, stop)
+            where[0, b] = top
+            best[0, b] = value[top]
+        else:
+            where[0, b] = start
+            best[0, b] = -np.inf
     for j in range(1, levels):
         half = 1 << (j - 1)
         for b in range(n_blocks - (1 << j) + 1):
@@ -164,28 +184,6 @@ def _first_at(
         else:
             hi = mid
     return int(lo)
-
-
-@kernel
-def _first_highest(value: NDArray[np.float64], start: int, end: int) -> int:
-    """The first index of the largest of ``value[start:end]`` (not empty): the largest
-    from four running maxima side by side (one alone waits on itself at every step),
-    then where it first is."""
-    h0 = h1 = h2 = h3 = value[start]
-    i = start
-    while i + 4 <= end:
-        h0 = max(h0, value[i])
-        h1 = max(h1, value[i + 1])
-        h2 = max(h2, value[i + 2])
-        h3 = max(h3, value[i + 3])
-        i += 4
-    for j in range(i, end):
-        h0 = max(h0, value[j])
-    highest = max(h0, h1, h2, h3)
-    top = start
-    while value[top] != highest:
-        top += 1
-    return top
 
 
 @kernel
