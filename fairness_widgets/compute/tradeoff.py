@@ -12,6 +12,7 @@ import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -50,14 +51,21 @@ class Tradeoff:
     constraint: str
     objective: str
     points: pd.DataFrame
-    choices: pd.DataFrame
     #: The operating points every choice indexes, and each point's choice of them.
     operating_points: OperatingPoints = field(repr=False, compare=False)
     selections: list[Selection] = field(repr=False, compare=False)
     #: What ``objective`` maximises, as linear weights of the counts.
     goal: Objective = field(repr=False, compare=False)
+    #: Each rate's expected value per point (rows) and group (columns).
+    expected_rates: dict[str, NDArray[np.float64]] = field(repr=False, compare=False)
     #: Width of the score bins the thresholds are edges of (None: exact scores).
     resolution: float | None = field(default=None, repr=False)
+
+    @cached_property
+    def choices(self) -> pd.DataFrame:
+        """One row per (point, group, threshold used); built when first read (a frontier
+        is often only looked at, or its points only)."""
+        return _choices_table(self.selections, self.operating_points, self.expected_rates)
 
     @cached_property
     def picks(self) -> list[list[Pick]]:
@@ -107,16 +115,13 @@ class Tradeoff:
 Entry = tuple[str, float, Selection]  # kind, epsilon, every group's choice
 
 
-def _tables(
-    entries: list[Entry], points: OperatingPoints, rates: dict[str, NDArray[np.float64]], objective: Objective
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The points table (one row a point) and the choices table (one row a threshold
-    used), all points at once."""
-    n_points, n_groups = len(entries), points.n_groups
-    index = np.concatenate([selection.index for _, _, selection in entries])
-    weight = np.concatenate([selection.weight for _, _, selection in entries])
-    lengths = np.concatenate([np.diff(selection.bounds) for _, _, selection in entries])
-    cell = np.repeat(np.arange(n_points * n_groups), lengths)  # point * n_groups + group
+def _expected_rates(
+    selections: list[Selection], points: OperatingPoints, rates: dict[str, NDArray[np.float64]]
+) -> tuple[dict[str, NDArray[np.float64]], NDArray[np.float64], NDArray[np.float64]]:
+    """Each rate's expected value per point and group (points x groups), and each point's
+    expected true and false positives."""
+    n_points, n_groups = len(selections), points.n_groups
+    index, weight, cell = _flat_choices(selections, n_groups)
     point = cell // n_groups
     expected = {
         name: np.bincount(cell, weight * rate[index], n_points * n_groups).reshape(n_points, n_groups)
@@ -124,26 +129,60 @@ def _tables(
     }
     tp = np.bincount(point, weight * points.tp[index], n_points)
     fp = np.bincount(point, weight * points.fp[index], n_points)
+    # (numpy's stubs type bincount as integers; with weights it gives floats)
+    return cast(
+        tuple[dict[str, NDArray[np.float64]], NDArray[np.float64], NDArray[np.float64]], (expected, tp, fp)
+    )
+
+
+def _flat_choices(
+    selections: list[Selection], n_groups: int
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.intp]]:
+    """Every threshold used, all points at once: its operating point, its weight, and its
+    cell (``point * n_groups + group``)."""
+    index = np.concatenate([selection.index for selection in selections])
+    weight = np.concatenate([selection.weight for selection in selections])
+    lengths = np.concatenate([np.diff(selection.bounds) for selection in selections])
+    cell = np.repeat(np.arange(len(selections) * n_groups), lengths)
+    return index, weight, cell
+
+
+def _points_table(
+    entries: list[Entry],
+    expected: dict[str, NDArray[np.float64]],
+    tp: NDArray[np.float64],
+    fp: NDArray[np.float64],
+    objective: Objective,
+) -> pd.DataFrame:
+    """One row a point: its kind, allowed and achieved disparity, and objective."""
     gaps = np.stack([np.nanmax(e, axis=1) - np.nanmin(e, axis=1) for e in expected.values()])
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "point": np.arange(n_points),
+            "point": np.arange(len(entries)),
             "kind": [kind for kind, _, _ in entries],
             "epsilon": [epsilon for _, epsilon, _ in entries],
             "disparity": gaps.max(axis=0),
             "objective": objective.constant + objective.tp_weight * tp - objective.fp_weight * fp,
         }
     )
-    choices = pd.DataFrame(
+
+
+def _choices_table(
+    selections: list[Selection], points: OperatingPoints, expected: dict[str, NDArray[np.float64]]
+) -> pd.DataFrame:
+    """One row a threshold used: its point, group, threshold, weight and the group's
+    expected rates at the point."""
+    n_groups = points.n_groups
+    index, weight, cell = _flat_choices(selections, n_groups)
+    return pd.DataFrame(
         {
-            "point": point,
+            "point": cell // n_groups,
             "group": np.asarray(points.groups, dtype=object)[cell % n_groups],
             "threshold": points.thresholds[index],
             "weight": weight,
         }
         | {name: e.ravel()[cell] for name, e in expected.items()}
     )
-    return table, choices
 
 
 def tradeoff(
@@ -191,16 +230,17 @@ def tradeoff(
         mixtures = hull_search(hulls(), grid)
     for mixture in mixtures:
         entries.append(("randomised thresholds", mixture.epsilon, mixture.selection))
-    table, choices = _tables(entries, points, rates, goal)
+    selections = [selection for _, _, selection in entries]
+    expected, tp, fp = _expected_rates(selections, points, rates)
     return Tradeoff(
         view.name,
         constraint,
         objective,
-        table,
-        choices,
+        _points_table(entries, expected, tp, fp, goal),
         operating_points=points,
-        selections=[selection for _, _, selection in entries],
+        selections=selections,
         goal=goal,
+        expected_rates=expected,
         resolution=cells.resolution,
     )
 
