@@ -93,13 +93,22 @@ def _shared_pool() -> ThreadPoolExecutor:
 
 
 def map_threads(function: Callable[[T], R], items: Iterable[T]) -> list[R]:
-    """``[function(item) for item in items]``, spread over :data:`THREADS` threads (worth
-    it only when ``function`` is a kernel that releases the GIL). Results keep the order
-    of ``items``; the first error is raised."""
+    """``[function(item) for item in items]``, spread over :data:`THREADS` threads, the
+    first item on this one (worth it only when ``function`` is a kernel that releases the
+    GIL). Results keep the order of ``items``; the first error is raised."""
     work = list(items)
     if THREADS == 1 or len(work) < 2:
         return [function(item) for item in work]
-    return list(_shared_pool().map(function, work))
+    # The first item here, the others on the pool: this thread would only wait, and a
+    # pool thread takes a while to wake.
+    others = [_shared_pool().submit(function, item) for item in work[1:]]
+    try:
+        first = function(work[0])
+    except BaseException:
+        for other in others:
+            other.cancel()
+        raise
+    return [first, *(other.result() for other in others)]
 
 
 def group_runs(offsets: NDArray[np.intp], n_points: int) -> list[NDArray[np.intp]]:
