@@ -435,6 +435,8 @@ def test_map_threads_keeps_order_and_raises_the_first_error(monkeypatch: pytest.
 
     with pytest.raises(ValueError, match="group 4"):
         compiled.map_threads(fail, range(8))
+    with pytest.raises(ValueError, match="group 4"):  # the item run on this thread
+        compiled.map_threads(fail, range(4, 8))
     monkeypatch.setattr(compiled, "MIN_POINTS", 0)
     monkeypatch.setattr(compiled, "RUN_POINTS", 1)
     offsets = np.array([0, 2, 4, 6, 9])
