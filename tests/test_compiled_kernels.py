@@ -193,9 +193,9 @@ def test_window_bests_by_the_running_bests_are_the_first_of_the_largest(seed: in
         assert points.peak[g] == offsets[g] + np.argmax(value[group])
         for i in range(offsets[g], offsets[g + 1]):
             if i < points.peak[g]:
-                assert points.before[i] == offsets[g] + np.argmax(value[offsets[g] : i + 1])
+                assert points.running[i] == offsets[g] + np.argmax(value[offsets[g] : i + 1])
             if i > points.peak[g]:
-                assert points.after[i] == i + np.argmax(value[i : offsets[g + 1]])
+                assert points.running[i] == i + np.argmax(value[i : offsets[g + 1]])
     lows = rng.uniform(-0.1, 1.0, 400)
     highs = lows + rng.uniform(0, 0.3, 400)
     totals = points.totals(lows, highs)

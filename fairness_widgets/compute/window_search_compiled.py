@@ -65,9 +65,8 @@ class SortedPoints:
         # Each group's best point of all (an index into the sorted points), and the best
         # up to or from each point on its side.
         self.peak = np.empty(n_groups, dtype=np.intp)
-        self.before = np.empty(len(self.rate), dtype=np.intp)
-        self.after = np.empty(len(self.rate), dtype=np.intp)
-        running_bests(self.value, self.offsets, self.peak, self.before, self.after)
+        self.running = np.empty(len(self.rate), dtype=np.intp)
+        running_bests(self.value, self.offsets, self.peak, self.running)
 
     @property
     def searchable(self) -> Searchable:
@@ -79,8 +78,7 @@ class SortedPoints:
             self.where,
             self.peak,
             self.buckets,
-            self.before,
-            self.after,
+            self.running,
         )
 
     def flat_index(self, positions: NDArray[np.intp]) -> NDArray[np.intp]:

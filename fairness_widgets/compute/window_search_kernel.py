@@ -22,14 +22,13 @@ SPLIT = 4
 
 #: The sorted points and what searches them, as one argument: rate, value and group
 #: offsets; the range-max tables (largest value and where); each group's best point of
-#: all; the bucket index; each point's group's best up to it and from it on (see
+#: all; the bucket index; each point's group's best up to it or from it on (see
 #: :func:`running_bests`).
 Searchable = tuple[
     NDArray[np.float64],
     NDArray[np.float64],
     NDArray[np.intp],
     NDArray[np.float64],
-    NDArray[np.intp],
     NDArray[np.intp],
     NDArray[np.intp],
     NDArray[np.intp],
@@ -188,33 +187,30 @@ def _first_at(
 
 @kernel
 def running_bests(
-    value: NDArray[np.float64],
-    offsets: NDArray[np.intp],
-    peak: NDArray[np.intp],
-    before: NDArray[np.intp],
-    after: NDArray[np.intp],
+    value: NDArray[np.float64], offsets: NDArray[np.intp], peak: NDArray[np.intp], running: NDArray[np.intp]
 ) -> None:
     """Each group's best point of all (``peak``: the first of its largest values) and,
-    for each point below it, the first of the group's largest values up to the point
-    (``before``), for each point above it the first from the point on (``after``): a
-    window that holds no peak is on one side of it, and needs only that side's. Selects,
+    in ``running``, for each point below it the first of the group's largest values up
+    to the point, for each point above it the first from the point on (the peak: itself).
+    A window that holds no peak is on one side of it, and needs only that side's. Selects,
     not branches: the running best changes at random on noisy curves."""
     for g in range(len(offsets) - 1):
         start, end = offsets[g], offsets[g + 1]
         top = _first_highest(value, start, end)
         peak[g] = top
+        running[top] = top
         k, best = start, -np.inf
         for i in range(start, top):
             higher = value[i] > best
             k = i if higher else k
             best = value[i] if higher else best
-            before[i] = k
+            running[i] = k
         k, best = end - 1, -np.inf
         for i in range(end - 1, top, -1):
             as_high = value[i] >= best  # ties: the lower index is the first
             k = i if as_high else k
             best = value[i] if as_high else best
-            after[i] = k
+            running[i] = k
 
 
 @kernel
@@ -225,7 +221,7 @@ def _group_best(points: Searchable, g: int, low_edge: float, high_edge: float) -
     to the window's top point when that lies inside it (on a rising curve, nearly
     always), and one above the peak its best from the window's first point on: no
     range search then."""
-    rate, value, offsets, best, where, peak, buckets, before, after = points
+    rate, value, offsets, best, where, peak, buckets, running = points
     top = peak[g]
     if low_edge <= rate[top] <= high_edge:
         return int(top)
@@ -234,10 +230,10 @@ def _group_best(points: Searchable, g: int, low_edge: float, high_edge: float) -
     if lo > hi:
         return -1
     if rate[top] > high_edge:
-        if before[hi] >= lo:
-            return int(before[hi])
-    elif after[lo] <= hi:
-        return int(after[lo])
+        if running[hi] >= lo:
+            return int(running[hi])
+    elif running[lo] <= hi:
+        return int(running[lo])
     return _range_argmax(value, best, where, lo, hi)
 
 
@@ -286,7 +282,7 @@ def window_totals(
 @kernel
 def window_picks(points: Searchable, low: float, high: float, tolerance: float) -> NDArray[np.intp]:
     """Each group's best point (index into the sorted points) with rate in [low, high]."""
-    rate, value, offsets, best, where, _, buckets, _, _ = points
+    rate, value, offsets, best, where, _, buckets, _ = points
     n_groups = len(offsets) - 1
     picks = np.empty(n_groups, dtype=np.intp)
     for g in range(n_groups):
