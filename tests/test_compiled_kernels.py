@@ -157,8 +157,9 @@ def test_binned_points_refuse_scores_off_the_bin_edges() -> None:
 
 @pytest.mark.parametrize("n_buckets", [1, 16, 1024])
 def test_bucket_index_finds_each_buckets_first_point(n_buckets: int) -> None:
-    """``[g, b]`` is the first point of group g with a bucket of b or above: rates below 0
-    and above 1 (clipped to the end buckets), ties, empty buckets, groups of one point."""
+    """``[g, b]`` is the first point of group g with a bucket of b or above, by either
+    way of building it: rates below 0 and above 1 (clipped to the end buckets), ties,
+    empty buckets, groups of one point."""
     rng = np.random.default_rng(n_buckets)
     sizes = [1, 2, 40, 700]
     groups = [np.sort(rng.uniform(-0.1, 1.1, size)) for size in sizes[:3]]
@@ -171,6 +172,10 @@ def test_bucket_index_finds_each_buckets_first_point(n_buckets: int) -> None:
         bucket = np.clip(np.floor(group * n_buckets), 0, n_buckets)
         expected = offsets[g] + np.searchsorted(bucket, np.arange(n_buckets + 2), side="left")
         np.testing.assert_array_equal(table[g], expected)
+    for build in (window_search_kernel._buckets_by_points, window_search_kernel._buckets_by_search):
+        each = np.empty_like(table)
+        build(rate, offsets, each)
+        np.testing.assert_array_equal(each, table)
 
 
 @pytest.mark.parametrize("seed", range(4))

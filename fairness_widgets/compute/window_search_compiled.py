@@ -63,10 +63,17 @@ class SortedPoints:
         n_buckets = int(min(max(2 ** round(np.log2(max(len(self.rate) / n_groups / 16, 1))), 16), 1024))
         self.buckets = bucket_index(self.rate, self.offsets, n_buckets)
         # Each group's best point of all (an index into the sorted points), and the best
-        # up to or from each point on its side.
+        # up to or from each point on its side: where the points came in order of rate
+        # (a value curve rising to a peak and falling, read from the running bests at once
+        # nearly always). Points sorted here (precision) make a ragged curve: there the
+        # running bests cost more than they save (1e6 rows: 1.8 ms, to save 0.8 ms of the
+        # searches).
         self.peak = np.empty(n_groups, dtype=np.intp)
-        self.running = np.empty(len(self.rate), dtype=np.intp)
-        running_bests(self.value, self.offsets, self.peak, self.running)
+        self.running = np.empty(len(self.rate) if flat is None else 0, dtype=np.intp)
+        if flat is None:
+            running_bests(self.value, self.offsets, self.peak, self.running)
+        else:
+            self.peak = window_picks(self.searchable, -np.inf, np.inf, 0.0)
 
     @property
     def searchable(self) -> Searchable:

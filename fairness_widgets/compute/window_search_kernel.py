@@ -139,25 +139,62 @@ def _range_argmax(
     return found
 
 
-@kernel
 def bucket_index(rate: NDArray[np.float64], offsets: NDArray[np.intp], n_buckets: int) -> NDArray[np.intp]:
     """``[g, b]``: the first point of group ``g`` whose rate is in bucket ``b`` or above
     (bucket: ``floor(rate * n_buckets)``, clipped to 0 .. n_buckets), so that a search for
-    a rate reads only its bucket. The points are in order of rate, so that is the group's
-    start plus the points in lower buckets: a count per bucket, then running sums (no
-    search, no branch: 1e6 rows at 1e-4, 0.94 -> 0.37 ms)."""
+    a rate reads only its bucket. A pass over the points costs about 1.2 ns a point, a
+    search per bucket about 20 ns a bucket (2-core Xeon; 1e6 rows at bins of 1e-4: 0.34
+    against 0.55 ms; exact scores: 1.24 against 0.55 ms): the cheaper one is taken."""
     n_groups = len(offsets) - 1
     table = np.empty((n_groups, n_buckets + 2), dtype=np.intp)
-    counts = np.empty(n_buckets + 2, dtype=np.intp)
-    for g in range(n_groups):
-        counts[:] = 0
-        for i in range(offsets[g], offsets[g + 1]):
-            counts[int(_bucket(rate[i], n_buckets))] += 1
-        at = offsets[g]
-        for b in range(n_buckets + 2):
-            table[g, b] = at
-            at += counts[b]
+    if 1.2 * len(rate) < 20.0 * n_groups * (n_buckets + 2):
+        _buckets_by_points(rate, offsets, table)
+    else:
+        _buckets_by_search(rate, offsets, table)
     return table
+
+
+@kernel
+def _buckets_by_points(rate: NDArray[np.float64], offsets: NDArray[np.intp], table: NDArray[np.intp]) -> None:
+    """:func:`bucket_index` in one pass over the points (in order of rate): each writes
+    itself to its bucket from the last point back, so the first of a bucket writes last,
+    then the empty buckets take the next bucket's first (no search, no branch)."""
+    n_buckets = table.shape[1] - 2
+    for g in range(len(offsets) - 1):
+        start, end = offsets[g], offsets[g + 1]
+        for b in range(n_buckets + 2):
+            table[g, b] = -1
+        for i in range(end - 1, start - 1, -1):
+            table[g, int(_bucket(rate[i], n_buckets))] = i
+        following = end
+        for b in range(n_buckets + 1, -1, -1):
+            if table[g, b] < 0:
+                table[g, b] = following
+            following = table[g, b]
+
+
+@kernel
+def _buckets_by_search(rate: NDArray[np.float64], offsets: NDArray[np.intp], table: NDArray[np.intp]) -> None:
+    """:func:`bucket_index` by a search per bucket: a gallop from the previous bucket's
+    start (buckets are a few points apart), then a bisection of the last stride."""
+    n_buckets = table.shape[1] - 2
+    for g in range(len(offsets) - 1):
+        start, end = offsets[g], offsets[g + 1]
+        for b in range(n_buckets + 2):
+            lo = table[g, b - 1] if b > 0 else start
+            step = 1
+            hi = lo
+            while hi < end and _bucket(rate[hi], n_buckets) < b:
+                lo = hi + 1
+                hi = min(hi + step, end)
+                step *= 2
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if _bucket(rate[mid], n_buckets) < b:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            table[g, b] = lo
 
 
 @kernel
@@ -229,7 +266,9 @@ def _group_best(points: Searchable, g: int, low_edge: float, high_edge: float) -
     hi = _first_at(rate, buckets, g, lo, offsets[g + 1], np.nextafter(high_edge, np.inf)) - 1
     if lo > hi:
         return -1
-    if rate[top] > high_edge:
+    if len(running) == 0:  # not built
+        pass
+    elif rate[top] > high_edge:
         if running[hi] >= lo:
             return int(running[hi])
     elif running[lo] <= hi:
