@@ -756,9 +756,11 @@ def frontier_section(bench: Benchmark) -> list[str]:
         + (
             "were used, on "
             f"{compiled.THREADS} threads (the operating points' pass in parts of whole score levels, "
-            "the point values and the hulls in runs of groups, the hulls beside the window search's "
-            "tables; the allowed disparities' searches and the equalized-odds re-solves dealt out to "
-            "the threads); the one-thread column sets "
+            "binned scores' table filled in parts and read in runs of groups; the point values and "
+            "the hulls in runs of groups, the hulls beside the window search's tables; the allowed "
+            "disparities' seeds in shares, then their branch and bounds, narrowest first, to "
+            "whichever thread is free; the equalized-odds re-solves in one chain per thread); the "
+            "one-thread column sets "
             "`FAIRNESS_WIDGETS_THREADS=1`, the numpy path column switches the kernels off "
             "(`FAIRNESS_WIDGETS_COMPILED=0`)."
             if compiled.AVAILABLE
@@ -802,7 +804,6 @@ def parts_section(bench: Benchmark) -> list[str]:
         "and the rest come out negative. A part timed alone, over and over, finds its data in the "
         "caches; inside the frontier each comes after the others, and took 1.3-1.5 times as long "
         "when traced on this machine.",
-        "",
     ]
     return lines
 
