@@ -266,13 +266,12 @@ def _group_best(points: Searchable, g: int, low_edge: float, high_edge: float) -
     hi = _first_at(rate, buckets, g, lo, offsets[g + 1], np.nextafter(high_edge, np.inf)) - 1
     if lo > hi:
         return -1
-    if len(running) == 0:  # not built
-        pass
-    elif rate[top] > high_edge:
-        if running[hi] >= lo:
-            return int(running[hi])
-    elif running[lo] <= hi:
-        return int(running[lo])
+    if len(running):  # built (for points that came in order of rate)
+        if rate[top] > high_edge:
+            if running[hi] >= lo:
+                return int(running[hi])
+        elif running[lo] <= hi:
+            return int(running[lo])
     return _range_argmax(value, best, where, lo, hi)
 
 
