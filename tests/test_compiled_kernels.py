@@ -153,6 +153,8 @@ def test_binned_points_refuse_scores_off_the_bin_edges() -> None:
     exact = _audit(0, None)
     assert not binned_points_kernel.fits(exact.cells, 12)
     assert not binned_points_kernel.fits(audit.cells, 10_000)  # a table far larger than the cells
+    many = dataclasses.replace(audit.cells, count=np.broadcast_to(np.int64(1), 50_000_000))
+    assert not binned_points_kernel.fits(many, 20_000)  # never over LARGEST_TABLE entries
 
 
 @pytest.mark.parametrize("n_buckets", [1, 16, 1024])

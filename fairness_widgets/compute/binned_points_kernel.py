@@ -31,6 +31,8 @@ from fairness_widgets.compute.operating_points_kernel import FP, THRESHOLD, TP, 
 ENTRIES_PER_CELL = 4
 #: Tables this small are always fine.
 SMALL_TABLE = 1 << 16
+#: Nor is a table ever larger than this (entries of 8 bytes: 128 MiB), however many cells.
+LARGEST_TABLE = 1 << 24
 #: Counts in the table are int32: more rows than this go the other way.
 MAX_ROWS = 2**31 - 1
 
@@ -45,7 +47,7 @@ def fits(cells: Cells, n_groups: int) -> bool:
     if cells.resolution is None or cells.n_rows > MAX_ROWS:
         return False
     entries = n_groups * n_bins(cells.resolution)
-    return entries <= ENTRIES_PER_CELL * len(cells.count) + SMALL_TABLE
+    return entries <= min(ENTRIES_PER_CELL * len(cells.count) + SMALL_TABLE, LARGEST_TABLE)
 
 
 @kernel
