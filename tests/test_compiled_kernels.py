@@ -30,7 +30,7 @@ from fairness_widgets.compute.operating_points import OperatingPoints, operating
 from fairness_widgets.compute.point_values import point_values
 from fairness_widgets.compute.rate_order_kernel import rate_order
 from fairness_widgets.compute.views import all_views
-from fairness_widgets.compute.window_search_compiled import SortedPoints
+from fairness_widgets.compute.window_search_compiled import RATE_TOLERANCE, SortedPoints, common_rates
 
 CONSTRAINTS = ["demographic_parity", "equal_opportunity", "predictive_parity", "equalized_odds"]
 FIELDS = [f.name for f in dataclasses.fields(OperatingPoints) if f.name not in ("groups", "records")]
@@ -131,6 +131,7 @@ def test_binned_points_from_the_table_are_the_score_order_pass(
     with monkeypatch.context() as patch:
         patch.setattr(compiled, "THREADS", threads)
         patch.setattr(operating_points_kernel, "PART_CELLS", 1)
+        patch.setattr(binned_points_kernel, "RUN_ENTRIES", 1)
         for view in all_views(cells):
             assert binned_points_kernel.fits(cells, view.n_groups)
             table = binned_points_kernel.binned_operating_points(view, cells, 0.62, 0.38)
@@ -217,6 +218,26 @@ def test_window_bests_by_the_running_bests_are_the_first_of_the_largest(seed: in
             for g, k in enumerate(picks):
                 inside = np.flatnonzero((rates[g] >= low - 1e-12) & (rates[g] <= high + 1e-12))
                 assert k == offsets[g] + inside[np.argmax(values[g][inside])]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_common_rates_by_the_kernel_are_the_numpy_ones(seed: int) -> None:
+    """The rates every group reaches (eps = 0): fractions k / n shared by groups of
+    related sizes, rates a rounding apart (within the tolerance), 0 and 1, ties within a
+    group, and the smallest group not the first."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.choice([6, 12, 24, 36], size=7)
+    groups = []
+    for size in sizes:
+        rate = np.sort(rng.integers(0, size + 1, size=3 * size) / size)
+        rate[rng.random(len(rate)) < 0.2] += 1e-13  # the same rate, to rounding
+        groups.append(np.sort(np.concatenate([[0.0, 1.0], rate])))
+    rate = np.concatenate(groups)
+    offsets = np.concatenate([[0], np.cumsum([len(g) for g in groups])]).astype(np.intp)
+    found = window_search_kernel.common_rates_of(rate, offsets, RATE_TOLERANCE)
+    expected = common_rates(groups)
+    np.testing.assert_array_equal(found, expected)
+    assert len(expected) >= 2  # 0 and 1 at least
 
 
 @pytest.mark.parametrize("constraint", CONSTRAINTS)

@@ -19,6 +19,7 @@ from fairness_widgets.compute.window_search_kernel import (
     block_tables,
     branch_and_bound,
     bucket_index,
+    common_rates_of,
     running_bests,
     sorted_and_defined,
     window_picks,
@@ -103,9 +104,8 @@ class SortedPoints:
 
     def common_rates(self) -> NDArray[np.float64]:
         """The rates (within ``RATE_TOLERANCE``) that every group can reach exactly."""
-        return common_rates(
-            [self.rate[a:b] for a, b in zip(self.offsets[:-1], self.offsets[1:], strict=True)]
-        )
+        found: NDArray[np.float64] = common_rates_of(self.rate, self.offsets, RATE_TOLERANCE)
+        return found
 
 
 def common_rates(groups: list[NDArray[np.float64]]) -> NDArray[np.float64]:
