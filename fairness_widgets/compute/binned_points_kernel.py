@@ -24,7 +24,7 @@ from fairness_widgets.compute import compiled, operating_points_kernel
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.compiled import kernel, map_threads
 from fairness_widgets.compute.groups import Attribute
-from fairness_widgets.compute.operating_points_kernel import FP, THRESHOLD, TP, Points, part_bounds
+from fairness_widgets.compute.operating_points_kernel import FP, THRESHOLD, TP, Points, as_points, part_bounds
 
 #: The table may have this many entries per cell (beyond a small floor) before the pass
 #: over cells in score order is the better one.
@@ -209,21 +209,9 @@ def binned_operating_points(
         lambda r: _group_records(table, resolution, offsets, int(runs[r]), int(runs[r + 1]), counts),
         range(len(runs) - 1),
     )
-    thresholds = counts.view(np.float64)
     # The leading points, after the records: each group wrote one past its end.
-    thresholds[offsets[:-1], THRESHOLD] = np.inf
+    counts.view(np.float64)[offsets[:-1], THRESHOLD] = np.inf
     counts[offsets[:-1], TP] = 0
     counts[offsets[:-1], FP] = 0
-    counts = counts[:used]
     _, best_threshold, best_tp, best_fp = _pooled_best(pooled, resolution, tp_weight, fp_weight)
-    kept = 2 if np.isfinite(best_threshold) else 1
-    return (
-        offsets,
-        thresholds[:used, THRESHOLD],
-        counts[:, TP],
-        counts[:, FP],
-        np.array([np.inf, best_threshold])[:kept],
-        np.array([0, best_tp], dtype=np.int64)[:kept],
-        np.array([0, best_fp], dtype=np.int64)[:kept],
-        counts,
-    )
+    return as_points(offsets, counts[:used], best_threshold, best_tp, best_fp)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from functools import cached_property
 from types import ModuleType
 
 import numpy as np
@@ -139,7 +140,7 @@ class BoxLP:
     def solve(self, b_ub: NDArray[np.float64]) -> Solved:
         """The optimal ``x`` and ``c @ x``, or why there is none."""
         if self.solver is None:
-            rows = self.matrix.tocsr()
+            rows = self._rows
             result = linprog(
                 self.cost,
                 A_ub=rows[: self.n_ub],
@@ -151,6 +152,11 @@ class BoxLP:
             )
             return (np.asarray(result.x), float(result.fun)) if result.status == 0 else str(result.message)
         return self._highs_solve(self.solver, b_ub)
+
+    @cached_property
+    def _rows(self) -> sparse.csr_matrix:
+        """The matrix by rows, for SciPy's ``linprog`` (made once for every ``b_ub``)."""
+        return self.matrix.tocsr()
 
     def _highs_solve(self, solver: object, b_ub: NDArray[np.float64]) -> Solved:
         assert highspy is not None

@@ -70,6 +70,28 @@ def _in_order(x: NDArray[np.float64], start: int, stop: int) -> bool:
 
 
 @kernel
+def first_highest(value: NDArray[np.float64], start: int, end: int) -> int:
+    """The first index of the largest of ``value[start:end]`` (not empty): the largest
+    from four running maxima side by side (one alone waits on itself at every step),
+    then where it first is."""
+    h0 = h1 = h2 = h3 = value[start]
+    i = start
+    while i + 4 <= end:
+        h0 = max(h0, value[i])
+        h1 = max(h1, value[i + 1])
+        h2 = max(h2, value[i + 2])
+        h3 = max(h3, value[i + 3])
+        i += 4
+    for j in range(i, end):
+        h0 = max(h0, value[j])
+    highest = max(h0, h1, h2, h3)
+    top = start
+    while value[top] != highest:
+        top += 1
+    return top
+
+
+@kernel
 def _block_highest(v: NDArray[np.float64], start: int, stop: int, sampled: NDArray[np.intp]) -> int:
     """The first point, each block's highest (first of equals) and the last point of
     ``start .. stop - 1`` into ``sampled`` (in order); returns how many."""
@@ -77,15 +99,8 @@ def _block_highest(v: NDArray[np.float64], start: int, stop: int, sampled: NDArr
     sampled[n] = start
     n += 1
     for first in range(start, stop, BLOCK):
-        last = min(first + BLOCK, stop)
-        top = v[first]
-        for i in range(first + 1, last):  # a plain maximum (vectorised), then where it first is
-            top = max(top, v[i])
-        for i in range(first, last):
-            if v[i] == top:
-                sampled[n] = i
-                n += 1
-                break
+        sampled[n] = first_highest(v, first, min(first + BLOCK, stop))
+        n += 1
     sampled[n] = stop - 1
     return n + 1
 
@@ -149,10 +164,11 @@ def monotone_upper_hulls(
         if stop > start and _in_order(x, start, stop):
             n_sampled = _block_highest(v, start, stop, sampled)
             n_rough = _chain(x, v, sampled, n_sampled, rough, 0, stack)
-            n_kept = _screen(x, v, rough, n_rough, kept) if n_rough > 1 else 0
-            if n_rough <= 1:  # every x equal: the rough hull is the hull
+            if n_rough > 1:
+                n_kept = _screen(x, v, rough, n_rough, kept)
+            else:  # every x equal: the rough hull (one corner) is the hull
                 kept[0] = rough[0]
-                n_kept = n_rough
+                n_kept = 1
         else:  # the defined points, checked for order
             n_kept = 0
             previous = -np.inf

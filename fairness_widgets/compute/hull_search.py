@@ -314,7 +314,11 @@ def equalized_odds_search(
     for k, solved in zip(widest_first, each, strict=True):
         epsilon = float(epsilons[k])
         if isinstance(solved, str):
-            raise ValueError(f"Equalized odds within {epsilon:g} could not be solved: {solved}")
+            raise ValueError(
+                f"Equalized odds within {epsilon:g} could not be solved ({solved}): leave that "
+                "allowed disparity out of epsilons, or set FAIRNESS_WIDGETS_COMPILED=0 to solve "
+                "each one from scratch with SciPy."
+            )
         x, minimum = solved
         used = np.flatnonzero(x[:n_weights] > 1e-12)  # by group, as the columns are
         share = x[used]

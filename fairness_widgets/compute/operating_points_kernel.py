@@ -293,17 +293,24 @@ def _from_score_order(
             best, best_threshold, best_tp, best_fp = value, threshold, tp, fp
     last = np.stack([part[1] for part in written])
     offsets = _close_gaps(counts, np.ascontiguousarray(room[::-1]), np.ascontiguousarray(last[::-1]))
-    used = int(offsets[-1])
-    thresholds = counts.view(np.float64)
+    return as_points(offsets, counts[: offsets[-1]], best_threshold, best_tp, best_fp)
+
+
+def as_points(
+    offsets: NDArray[np.intp], records: NDArray[np.int64], best_threshold: float, best_tp: int, best_fp: int
+) -> Points:
+    """The groups' points as column views of their ``records``, and the pooled points: the
+    leading one, and the best (threshold, tp, fp) unless that is the leading one (an
+    infinite threshold)."""
     kept = 2 if np.isfinite(best_threshold) else 1
     points = (
         offsets,
-        thresholds[:used, THRESHOLD],
-        counts[:used, TP],
-        counts[:used, FP],
+        records.view(np.float64)[:, THRESHOLD],
+        records[:, TP],
+        records[:, FP],
         np.array([np.inf, best_threshold])[:kept],
         np.array([0, best_tp], dtype=np.int64)[:kept],
         np.array([0, best_fp], dtype=np.int64)[:kept],
-        counts[:used],
+        records,
     )
     return cast(Points, points)

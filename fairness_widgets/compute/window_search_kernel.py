@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fairness_widgets.compute.compiled import kernel
+from fairness_widgets.compute.convex_hulls_kernel import first_highest
 
 #: Points per block of the range-max table (a power of two).
 BLOCK = 32
@@ -48,28 +49,6 @@ def sorted_and_defined(rate: NDArray[np.float64], offsets: NDArray[np.intp]) -> 
     return True
 
 
-@kernel
-def _first_highest(value: NDArray[np.float64], start: int, end: int) -> int:
-    """The first index of the largest of ``value[start:end]`` (not empty): the largest
-    from four running maxima side by side (one alone waits on itself at every step),
-    then where it first is."""
-    h0 = h1 = h2 = h3 = value[start]
-    i = start
-    while i + 4 <= end:
-        h0 = max(h0, value[i])
-        h1 = max(h1, value[i + 1])
-        h2 = max(h2, value[i + 2])
-        h3 = max(h3, value[i + 3])
-        i += 4
-    for j in range(i, end):
-        h0 = max(h0, value[j])
-    highest = max(h0, h1, h2, h3)
-    top = start
-    while value[top] != highest:
-        top += 1
-    return top
-
-
 def block_tables(value: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
     """Sparse tables over block maxima: ``[j, b]`` is the largest value (and its first
     index) in blocks ``b .. b + 2**j - 1``. Allocated here by numpy (numba's own large
@@ -92,7 +71,7 @@ def _fill_block_tables(
         start = b << _SHIFT
         stop = min(start + BLOCK, n)
         if stop > start:
-            top = _first_highest(value, start, stop)
+            top = first_highest(value, start, stop)
             where[0, b] = top
             best[0, b] = value[top]
         else:
@@ -270,7 +249,7 @@ def running_bests(
     not branches: the running best changes at random on noisy curves."""
     for g in range(len(offsets) - 1):
         start, end = offsets[g], offsets[g + 1]
-        top = _first_highest(value, start, end)
+        top = first_highest(value, start, end)
         peak[g] = top
         running[top] = top
         k, best = start, -np.inf
