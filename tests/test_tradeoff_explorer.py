@@ -10,6 +10,7 @@ import traitlets
 
 import fairness_widgets as fw
 from fairness_widgets.widgets.tradeoff_explorer import SLIDER_POINTS
+from fairness_widgets.widgets.tradeoff_fallback import mixing_probability
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +177,34 @@ def test_a_constraint_that_cannot_be_computed_is_refused_and_nothing_changes() -
     assert explorer.constraint == "demographic_parity"
     assert explorer.tradeoff.constraint == "demographic_parity"
     assert explorer.points == before
+
+
+def test_the_static_export_never_shows_a_mixed_threshold_with_weight_0_or_1(fico_audit: fw.Audit) -> None:
+    """A randomised point can give a group's second threshold a weight of 0.3%: written with
+    two decimals as "1.00 × 0.25 + 0.00 × 0.245", the mix would hide those people."""
+    explorer = fw.TradeoffExplorer(fico_audit, constraint="equal_opportunity")
+    points = explorer.tradeoff.points
+    seen_small = 0
+    for point in points.index[points["kind"] == "randomised thresholds"]:
+        explorer.select(int(point))
+        weights = [w for choice in explorer.choices for _, w in choice if len(choice) > 1]
+        seen_small += sum(1 for w in weights if w < 0.005 or w > 0.995)
+        html = explorer._repr_mimebundle_()[0]["text/html"]
+        assert "0.00 ×" not in html
+        assert "1.00 ×" not in html
+    assert seen_small > 0  # the case this test is about does occur on FICO
+
+
+@pytest.mark.parametrize(
+    ("weight", "shown"),
+    [
+        (0.5, "0.50"),
+        (0.004, "0.004"),
+        (0.9968, "0.997"),
+        (0.00042, "0.0004"),
+        (0.99996, ">0.9999"),
+        (4e-5, "<0.0001"),
+    ],
+)
+def test_mixing_probabilities_get_the_digits_they_need(weight: float, shown: str) -> None:
+    assert mixing_probability(weight) == shown

@@ -91,7 +91,20 @@ def _thresholds(thresholds: Sequence[float], weights: Sequence[float]) -> str:
     shown = ["none" if math.isinf(t) else f"{t:.4g}" for t in thresholds]
     if len(shown) == 1:
         return shown[0]
-    return " + ".join(f"{w:.2f} × {t}" for t, w in zip(shown, weights, strict=True))
+    return " + ".join(f"{mixing_probability(w)} × {t}" for t, w in zip(shown, weights, strict=True))
+
+
+def mixing_probability(weight: float) -> str:
+    """Two decimals, or as many more (up to four) as it takes not to read 0 or 1, as the
+    browser writes it: a mix shown as "1.00 × 0.25 + 0.00 × 0.245" would hide that some
+    people get the second threshold."""
+    for digits in (2, 3, 4):
+        shown = f"{weight:.{digits}f}"
+        if 0.0 < float(shown) < 1.0:
+            return shown
+    if weight <= 0.0 or weight >= 1.0:
+        return f"{weight:.2f}"
+    return "<0.0001" if weight < 0.5 else ">0.9999"
 
 
 def _fmt(value: float) -> str:

@@ -203,7 +203,7 @@ describe("TradeoffExplorer sliders", () => {
 
   it("write the selection with the moved group collapsed, and selected_point -1, on release", () => {
     const { el, model } = mount(tradeoffState({ selection: points()[4]?.choice ?? [], selected_point: 4 }));
-    expect(query(row(el, MALE), ".fw-mix").textContent).toBe("mix: 0.50 × 0.8 + 0.50 × 0.6");
+    expect(query(row(el, MALE), ".fw-mix").textContent).toBe("mix:\u00a00.50\u00a0×\u00a00.8 + 0.50\u00a0×\u00a00.6");
 
     moveTo(slider(el, FEMALE), 1);
 
@@ -332,7 +332,7 @@ describe("TradeoffExplorer frontier points", () => {
     expect(model.saveCount).toBe(1);
     // Ties go to the first threshold of the mix.
     expect([FEMALE, MALE, UNKNOWN].map((group) => slider(el, group).value)).toEqual(["2", "1", "0"]);
-    expect(query(row(el, FEMALE), ".fw-mix").textContent).toBe("mix: 0.50 × 0.7 + 0.50 × 0.5");
+    expect(query(row(el, FEMALE), ".fw-mix").textContent).toBe("mix:\u00a00.50\u00a0×\u00a00.7 + 0.50\u00a0×\u00a00.5");
     expect(query(row(el, FEMALE), ".fw-mix").hidden).toBe(false);
     expect(rate(el, FEMALE, "true_positive_rate")).toBe(0.875);
     expect(Number(value(el, FEMALE, '[data-count="tp"]'))).toBe(3.5);

@@ -11,7 +11,7 @@ import {
 } from "../src/tradeoff/counts";
 import type { GroupPoints } from "../src/tradeoff/model";
 import { Selection } from "../src/tradeoff/selection";
-import { dataValue, formatCount, formatMix, formatThreshold } from "../src/tradeoff/text";
+import { dataValue, formatCount, formatMix, formatProbability, formatThreshold } from "../src/tradeoff/text";
 import { ACCURACY, groups, points, tradeoffState } from "./tradeoff_fixtures";
 
 const [female, male, unknown] = groups() as [GroupPoints, GroupPoints, GroupPoints];
@@ -259,14 +259,27 @@ describe("TradeoffExplorer text", () => {
         [2, 0.62],
         [3, 0.38],
       ]),
-    ).toBe("mix: 0.62 × 0.7 + 0.38 × 0.5");
+    ).toBe("mix:\u00a00.62\u00a0×\u00a00.7 + 0.38\u00a0×\u00a00.5");
     expect(
       formatMix(female, [
         [0, 0.25],
         [1, 0.75],
       ]),
-    ).toBe("mix: 0.25 × none + 0.75 × 0.9");
+    ).toBe("mix:\u00a00.25\u00a0×\u00a0none + 0.75\u00a0×\u00a00.9");
     expect(formatMix(female, [[2, 1]])).toBe("");
+    // A weight that two decimals would show as 0.00 or 1.00 gets the digits it needs.
+    expect(
+      formatMix(female, [
+        [2, 0.9968],
+        [3, 0.0032],
+      ]),
+    ).toBe("mix:\u00a00.997\u00a0×\u00a00.7 + 0.003\u00a0×\u00a00.5");
+    expect(formatProbability(0.99996)).toBe(">0.9999");
+    expect(formatProbability(0.00004)).toBe("<0.0001");
+    expect(formatProbability(0.00042)).toBe("0.0004");
+    expect(formatProbability(0.5)).toBe("0.50");
+    expect(formatProbability(0.004)).toBe("0.004");
+    expect(formatProbability(1)).toBe("1.00");
     expect(formatCount(12345)).toBe("12,345");
     expect(formatCount(3.45)).toBe("3.5");
     expect(dataValue(null)).toBe("");

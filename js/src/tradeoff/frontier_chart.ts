@@ -7,6 +7,7 @@ import { axisBottom, axisLeft } from "d3-axis";
 import { scaleLinear, type ScaleLinear } from "d3-scale";
 import { select, type Selection } from "d3-selection";
 import type { FrontierPoint, Mitigation } from "./model";
+import { placeLabels, type LabelRequest } from "./label_layout";
 import { KIND_CLASSES, KIND_LABELS } from "./text";
 
 export interface FrontierOptions {
@@ -32,6 +33,7 @@ const MARGIN = { top: 16, right: 24, bottom: 46, left: 70 };
 const SQUARE = 4.5;
 const DIAMOND = 6;
 const TRIANGLE = 6;
+const MITIGATION_LABEL = "fw-mitigation-label";
 
 type Scale = ScaleLinear<number, number>;
 type Layer = Selection<SVGGElement, unknown, null, undefined>;
@@ -132,8 +134,9 @@ function drawMitigations(
   x: Scale,
   y: Scale,
   options: FrontierOptions,
-): void {
+): Array<LabelRequest & { className: string }> {
   const layer = root.append("g").attr("class", "fw-mitigations");
+  const labels: Array<LabelRequest & { className: string }> = [];
   const curves = new Map<string, Mitigation[]>();
   for (const item of items) {
     if (item.curve !== null) {
@@ -154,7 +157,13 @@ function drawMitigations(
       );
     const last = members[members.length - 1];
     if (last !== undefined) {
-      label(layer, x(last.disparity), y(last.objective) + 16, name, "fw-mitigation-label");
+      labels.push({
+        x: x(last.disparity),
+        y: y(last.objective),
+        text: name,
+        side: "below",
+        className: MITIGATION_LABEL,
+      });
     }
   }
   const marks = layer
@@ -169,20 +178,45 @@ function drawMitigations(
   marks.append("title").text((item) => describeMitigation(item, options));
   marks.append("path").attr("class", "fw-mitigation-mark").attr("d", TRIANGLE_PATH);
   for (const item of items.filter((one) => one.curve === null)) {
-    label(layer, x(item.disparity), y(item.objective) + 16, item.label, "fw-mitigation-label");
+    labels.push({
+      x: x(item.disparity),
+      y: y(item.objective),
+      text: item.label,
+      side: "below",
+      className: MITIGATION_LABEL,
+    });
   }
+  return labels;
 }
 
-/** A text label near (px, py), anchored so it stays inside the chart. */
-function label(layer: Layer, px: number, py: number, text: string, className: string): void {
-  const right = px > (MARGIN.left + WIDTH - MARGIN.right) / 2;
-  layer
-    .append("text")
-    .attr("class", className)
-    .attr("x", px + (right ? -8 : 8))
-    .attr("y", Math.min(py, HEIGHT - MARGIN.bottom - 4))
-    .attr("text-anchor", right ? "end" : "start")
-    .text(text);
+/** The labels of the reference points and other libraries' models, out of each other's way. */
+function drawLabels(root: Layer, requests: ReadonlyArray<LabelRequest & { className: string }>): void {
+  const layer = root.append("g").attr("class", "fw-labels");
+  const placed = placeLabels(requests, {
+    left: 2,
+    right: WIDTH - 2,
+    top: 0,
+    bottom: HEIGHT - MARGIN.bottom,
+  });
+  placed.forEach((spot, index) => {
+    const className = requests[index]?.className ?? "";
+    if (spot.leader !== null) {
+      layer
+        .append("line")
+        .attr("class", `fw-label-leader ${className}-leader`)
+        .attr("x1", spot.leader.x1)
+        .attr("y1", spot.leader.y1)
+        .attr("x2", spot.leader.x2)
+        .attr("y2", spot.leader.y2);
+    }
+    layer
+      .append("text")
+      .attr("class", className)
+      .attr("x", spot.x)
+      .attr("y", spot.y)
+      .attr("text-anchor", "middle")
+      .text(spot.text);
+  });
 }
 
 function describePoint(point: FrontierPoint, options: FrontierOptions): string {
@@ -191,7 +225,13 @@ function describePoint(point: FrontierPoint, options: FrontierOptions): string {
   return `Point ${point.point}: ${KIND_LABELS[point.kind] ?? point.kind}${epsilon}; ${options.objectiveLabel} ${options.formatObjective(point.objective)}, ${options.disparityLabel} ${options.formatDisparity(point.disparity)}. Press Enter to use its thresholds.`;
 }
 
-function drawPoints(root: Layer, points: readonly FrontierPoint[], x: Scale, y: Scale, options: FrontierOptions): void {
+function drawPoints(
+  root: Layer,
+  points: readonly FrontierPoint[],
+  x: Scale,
+  y: Scale,
+  options: FrontierOptions,
+): Array<LabelRequest & { className: string }> {
   const lines = root.append("g").attr("class", "fw-frontier-lines");
   for (const [kind, steps] of [
     ["thresholds", true],
@@ -236,10 +276,15 @@ function drawPoints(root: Layer, points: readonly FrontierPoint[], x: Scale, y: 
     .append("path")
     .attr("class", "fw-point-mark")
     .attr("d", (point) => marker(point.kind));
-  const labels = root.append("g").attr("class", "fw-point-labels");
-  for (const point of points.filter((one) => one.kind === "single threshold" || one.kind === "unconstrained")) {
-    label(labels, x(point.disparity), y(point.objective) - 10, point.kind, "fw-point-label");
-  }
+  return points
+    .filter((one) => one.kind === "single threshold" || one.kind === "unconstrained")
+    .map((point) => ({
+      x: x(point.disparity),
+      y: y(point.objective),
+      text: point.kind,
+      side: "above" as const,
+      className: "fw-point-label",
+    }));
 }
 
 /** Redraw `svg` from scratch; returns handles to move the ring and the highlight cheaply. */
@@ -260,8 +305,10 @@ export function drawFrontier(
   const { x, y } = scales(points, mitigations);
   const layer = root.append("g");
   drawAxes(layer, x, y, options);
-  drawMitigations(layer, mitigations, x, y, options);
-  drawPoints(layer, points, x, y, options);
+  const mitigationLabels = drawMitigations(layer, mitigations, x, y, options);
+  const pointLabels = drawPoints(layer, points, x, y, options);
+  // The reference points' labels first: they are few and name the chart's landmarks.
+  drawLabels(layer, [...pointLabels, ...mitigationLabels]);
 
   const ring = layer.append("g").attr("class", "fw-ring").attr("aria-hidden", "true");
   const ringTitle = ring.append("title");

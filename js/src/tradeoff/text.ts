@@ -15,7 +15,6 @@ const percent = format(".2%");
 const general = format(",.4~g");
 const gap = format(".3f");
 const threshold = format(".6~g");
-const probability = format(".2f");
 const fractionalCount = format(",.1f");
 
 /** "equal_opportunity" -> "equal opportunity". */
@@ -60,15 +59,34 @@ export function formatThreshold(value: number | null | undefined): string {
   return value === null || value === undefined ? "none" : threshold(value);
 }
 
-/** "mix: 0.62 × 0.4312 + 0.38 × 0.441" for a randomised choice, "" otherwise. */
+/**
+ * A mixing probability: two decimals, or as many more (up to four) as it takes not to
+ * read 0 or 1; beyond that "<0.0001" / ">0.9999". A randomised choice whose weight shows
+ * as 0.00 or 1.00 would hide that some people get the other threshold.
+ */
+export function formatProbability(weight: number): string {
+  for (const digits of [2, 3, 4]) {
+    const shown = weight.toFixed(digits);
+    if (Number(shown) > 0 && Number(shown) < 1) {
+      return shown;
+    }
+  }
+  if (weight <= 0 || weight >= 1) {
+    return weight.toFixed(2);
+  }
+  return weight < 0.5 ? "<0.0001" : ">0.9999";
+}
+
+/** "mix: 0.62 × 0.4312 + 0.38 × 0.441" for a randomised choice, "" otherwise (no-break spaces but around "+"). */
 export function formatMix(group: GroupPoints, choice: Readonly<Choice>): string {
   if (choice.length < 2) {
     return "";
   }
+  // No-break spaces inside a term: a long mix wraps between terms only.
   const terms = choice.map(
-    ([index, weight]) => `${probability(weight)} × ${formatThreshold(group.thresholds[index] ?? null)}`,
+    ([index, weight]) => `${formatProbability(weight)}\u00a0×\u00a0${formatThreshold(group.thresholds[index] ?? null)}`,
   );
-  return `mix: ${terms.join(" + ")}`;
+  return `mix:\u00a0${terms.join(" + ")}`;
 }
 
 /** The `data-value` of a number: full precision (round-trips), "" when undefined. */
