@@ -500,6 +500,22 @@ def test_compiled_points_are_views_of_one_array_of_records(monkeypatch: pytest.M
     np.testing.assert_array_equal(points.counts[:, 1:], plain.counts[:, 1:])
 
 
+def test_small_problems_use_the_kernels_once_a_large_one_has_loaded_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fresh process answers small problems with numpy (no load, no compile); once a
+    large problem has loaded the kernels, small ones use them too (2-4x faster)."""
+    monkeypatch.setattr(compiled, "_loaded", False)
+    small = compiled.MIN_POINTS_LOADED
+    assert not compiled.worth_compiling(small)
+    assert compiled.worth_compiling(compiled.MIN_POINTS)
+    assert compiled.worth_compiling(small)
+    assert not compiled.worth_compiling(small - 1)
+    monkeypatch.setattr(compiled, "ENABLED", False)
+    assert not compiled.worth_compiling(compiled.MIN_POINTS)
+    assert not compiled.worth_compiling(small)
+
+
 def test_switched_off_by_the_environment_variable() -> None:
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
