@@ -78,6 +78,7 @@ TRADEOFF_HEADINGS = (
     "## Frontier: `audit.tradeoff`, 20,000 rows, 40 groups",
     "## Where the time goes: demographic-parity frontier, scores exact",
     "## Where the time goes: demographic-parity frontier, scores binned at 1e-4",
+    "## Where the time goes: equalized-odds frontier, scores binned at 1e-4",
     "## fairlearn ThresholdOptimizer vs our exact frontier (40 groups)",
     "## Browser: slider updates in JupyterLab",
 )
@@ -108,10 +109,11 @@ def test_bench_tradeoff_writes_its_report(
         assert f"\n{heading}\n" in f"\n{report}", heading
     # The yardstick, every score mode x constraint, the parts, and fairlearn on its subsample.
     assert "| `np.argsort(scores)` (the yardstick, one thread) |" in report
-    for mode in ("exact", "1e-4", "1e-3"):
+    for mode in ("exact", "1e-4", "1e-3", "1e-2"):
         for constraint in ("demographic_parity", "equal_opportunity", "predictive_parity", "equalized_odds"):
             assert f"| {mode} | `tradeoff('{constraint}')` |" in report, (mode, constraint)
     assert "| deterministic thresholds (`window_search`, given the hulls) |" in report
+    assert "| of which (inside the next row): ROC hull corners (`hull_corners`) |" in report
     assert "| 5,000 | demographic_parity (demographic_parity) |" in report
     assert "| 5,000 | true_positive_rate_parity (equal_opportunity) |" in report
     # The requirements are checked at 1e6 rows; the browser section was skipped.
