@@ -47,9 +47,9 @@ from fairness_widgets.compute import compiled
 from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES
 from fairness_widgets.compute.convex_hulls import hull_corners
 from fairness_widgets.compute.hull_search import Hulls, equalized_odds_search, hull_search
-from fairness_widgets.compute.objectives import make_objective
-from fairness_widgets.compute.operating_points import operating_points
-from fairness_widgets.compute.point_values import point_values
+from fairness_widgets.compute.objectives import Objective, make_objective
+from fairness_widgets.compute.operating_points import OperatingPoints, operating_points
+from fairness_widgets.compute.point_values import PointValues, point_values
 from fairness_widgets.compute.tradeoff import Tradeoff
 from fairness_widgets.compute.window_search import window_search
 
@@ -148,15 +148,32 @@ def cross_view(audit: fw.Audit) -> Any:
     return next(view for view in audit.views if view.name == CROSS_VIEW)
 
 
-def frontier_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
-    """The demographic-parity frontier's parts (exact or binned scores), each timed alone on
-    the inputs ``tradeoff()`` gives it; "the rest" is the total minus the parts."""
+def frontier_inputs(
+    audit: fw.Audit, constraint: str
+) -> tuple[Any, Objective, tuple[float, float], OperatingPoints, PointValues]:
+    """What ``tradeoff()`` computes before its searches, for the 40-group view and accuracy."""
     view = cross_view(audit)
     positives = int(np.dot(audit.cells.count, audit.cells.y_true))
     goal = make_objective("accuracy", positives, audit.cells.n_rows - positives)
     weights = (goal.tp_weight, goal.fp_weight)
     points = operating_points(view, audit.cells, weights)
-    values = point_values(points, goal, "demographic_parity")
+    return view, goal, weights, points, point_values(points, goal, constraint)
+
+
+def timed_parts(steps: list[tuple[str, Callable[[], Any]]], total: Measure, repeats: int) -> list[Part]:
+    """Each step timed alone, then "the rest": the total minus the steps (but those whose
+    name starts "of which", already inside another)."""
+    parts = [Part(name, time_best(run, repeats)[0]) for name, run in steps]
+    counted = [part for part in parts if not part.name.startswith("of which")]
+    rest = total.value - sum(part.time.value for part in counted)
+    name = "the rest (single threshold, unconstrained point, points table), by difference"
+    return [*parts, Part(name, Measure(rest))]
+
+
+def frontier_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
+    """The demographic-parity frontier's parts (exact or binned scores), each timed alone on
+    the inputs ``tradeoff()`` gives it; "the rest" is the total minus the parts."""
+    view, goal, weights, points, values = frontier_inputs(audit, "demographic_parity")
     rate, value = values.rates["selection_rate"], values.value
     widest = audit.tradeoff("demographic_parity", attribute=CROSS_VIEW).points["disparity"].iloc[0]
     grid = np.linspace(0.0, widest, 21)
@@ -178,20 +195,12 @@ def frontier_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
         ),
         ("randomised thresholds (`hull_search`, given the hulls)", partial(hull_search, hulls, grid)),
     ]
-    parts = [Part(name, time_best(run, repeats)[0]) for name, run in steps]
-    rest = total.value - sum(part.time.value for part in parts)
-    name = "the rest (single threshold, unconstrained point, points table), by difference"
-    return [*parts, Part(name, Measure(rest))]
+    return timed_parts(steps, total, repeats)
 
 
 def equalized_odds_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
     """The equalized-odds frontier's parts, each timed alone as in :func:`frontier_parts`."""
-    view = cross_view(audit)
-    positives = int(np.dot(audit.cells.count, audit.cells.y_true))
-    goal = make_objective("accuracy", positives, audit.cells.n_rows - positives)
-    weights = (goal.tp_weight, goal.fp_weight)
-    points = operating_points(view, audit.cells, weights)
-    values = point_values(points, goal, "equalized_odds")
+    view, goal, weights, points, values = frontier_inputs(audit, "equalized_odds")
     tpr, fpr = values.rates["true_positive_rate"], values.rates["false_positive_rate"]
     widest = max(
         float(np.nanmax(rate[values.best_each]) - np.nanmin(rate[values.best_each]))
@@ -214,11 +223,7 @@ def equalized_odds_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[
             partial(equalized_odds_search, tpr, fpr, values.value, points.offsets, grid),
         ),
     ]
-    parts = [Part(name, time_best(run, repeats)[0]) for name, run in steps]
-    counted = [part for part in parts if not part.name.startswith("of which")]
-    rest = total.value - sum(part.time.value for part in counted)
-    name = "the rest (single threshold, unconstrained point, points table), by difference"
-    return [*parts, Part(name, Measure(rest))]
+    return timed_parts(steps, total, repeats)
 
 
 def first_call_seconds(rows: int) -> float | None:
