@@ -4,13 +4,17 @@
 several ``b`` in a row (the equalized-odds frontier changes only the allowed disparity).
 With ``highspy`` (the [fast] extra) the model is passed to HiGHS once and each new ``b``
 re-solved from the previous optimal basis (a few simplex iterations); without it, SciPy's
-``linprog`` (the same HiGHS, from scratch) solves each one.
+``linprog`` (the same HiGHS, from scratch) solves each one. Given a basis that is dual
+feasible for every ``b`` (and the compiled kernels), the compiled dual simplex of
+:mod:`~fairness_widgets.compute.dual_simplex` re-solves them first, for a tenth of a
+HiGHS run each.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import threading
 from functools import cached_property
 from types import ModuleType
 
@@ -20,6 +24,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from fairness_widgets.compute import compiled
+from fairness_widgets.compute.dual_simplex import StartBasis, basis_inverse, solve_each_from
 
 
 def _import_highspy() -> ModuleType | None:
@@ -37,6 +42,7 @@ CHAIN_COLUMNS = 500
 #: A solution (the optimal ``x`` and ``c @ x``), or why there is none.
 Solved = tuple[NDArray[np.float64], float] | str
 _banner_shown = False
+_banner_lock = threading.Lock()
 
 
 def _quiet_highs() -> object:
@@ -45,22 +51,24 @@ def _quiet_highs() -> object:
     descriptor (where there is one to silence)."""
     global _banner_shown  # noqa: PLW0603 (once per process)
     assert highspy is not None
-    if _banner_shown:
-        solver = highspy.Highs()
-    else:
-        _banner_shown = True
-        try:
-            saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-        except OSError:  # no standard output to silence (a windowed process)
+    # Chains on several threads may ask at once: the first instance is made alone.
+    with _banner_lock:
+        if _banner_shown:
             solver = highspy.Highs()
         else:
+            _banner_shown = True
             try:
-                os.dup2(null, 1)
+                saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+            except OSError:  # no standard output to silence (a windowed process)
                 solver = highspy.Highs()
-            finally:
-                os.dup2(saved, 1)
-                os.close(saved)
-                os.close(null)
+            else:
+                try:
+                    os.dup2(null, 1)
+                    solver = highspy.Highs()
+                finally:
+                    os.dup2(saved, 1)
+                    os.close(saved)
+                    os.close(null)
     solver.setOptionValue("output_flag", False)
     return solver
 
@@ -80,8 +88,17 @@ class BoxLP:
     ) -> None:
         self.cost, self.matrix, self.n_ub, self.lower, self.upper = cost, matrix, n_ub, lower, upper
         # Switched off with the compiled kernels (FAIRNESS_WIDGETS_COMPILED=0).
-        self.model = self._model() if highspy is not None and compiled.ENABLED else None
-        self.solver = None if self.model is None else self._solver(self.model)
+        self.uses_highs = highspy is not None and compiled.ENABLED
+
+    @cached_property
+    def model(self) -> object | None:
+        """The programme as HiGHS takes it (made when first needed), None without HiGHS."""
+        return self._model() if self.uses_highs else None
+
+    @cached_property
+    def solver(self) -> object | None:
+        """A HiGHS instance holding the model, None without HiGHS."""
+        return None if self.model is None else self._solver(self.model)
 
     def _model(self) -> object:
         assert highspy is not None
@@ -114,28 +131,65 @@ class BoxLP:
         solver.passModel(model)  # type: ignore[attr-defined]
         return solver
 
-    def solve_each(self, b_ubs: list[NDArray[np.float64]]) -> list[Solved]:
+    def solve_each(self, b_ubs: list[NDArray[np.float64]], start: StartBasis | None = None) -> list[Solved]:
         """:meth:`solve` for each ``b_ub`` in turn, each from the basis of one before.
 
-        HiGHS frees the GIL while it solves: with more than one thread and a programme of
-        at least ``CHAIN_COLUMNS`` columns, the ``b_ub`` are dealt out in turn to one chain
-        per thread (every k-th), each chain re-solving its own copy of the model.
+        The ``b_ub`` are dealt out in turn to one chain per thread (every k-th) when the
+        programme has at least ``CHAIN_COLUMNS`` columns. Given a ``start`` basis that is
+        dual feasible for every ``b_ub`` (the compiled kernels loaded), each chain is
+        re-solved from it by the compiled dual simplex (:mod:`~fairness_widgets.compute.
+        dual_simplex`: a few steps of 30 us each, where a HiGHS run costs 0.3-0.5 ms
+        whatever its steps), and by HiGHS from where that could not vouch for its
+        answer. Otherwise each chain re-solves its own copy of the model with HiGHS
+        (which frees the GIL while it solves).
         """
+        columns = self.matrix.shape[1]
+        warm = start is not None and compiled.worth_compiling(columns)
         chains = 1
-        if self.model is not None and self.matrix.shape[1] >= CHAIN_COLUMNS:
+        if (self.uses_highs or warm) and columns >= CHAIN_COLUMNS:
             chains = max(min(compiled.THREADS, len(b_ubs)), 1)
-        if chains == 1:
+        if chains == 1 and not warm:
             return [self.solve(b_ub) for b_ub in b_ubs]
-        model = self.model
+        inverse = basis_inverse(self.matrix, start.basic) if warm and start is not None else None
 
         def chain(k: int) -> list[Solved]:
-            solver = self.solver if k == 0 else self._solver(model)
-            return [self._highs_solve(solver, b_ub) for b_ub in b_ubs[k::chains]]
+            mine = b_ubs[k::chains]
+            done: list[Solved] = []
+            if start is not None and inverse is not None:
+                found = solve_each_from(
+                    self.matrix,
+                    self.cost,
+                    self._bounds(),
+                    start=start,
+                    inverse=inverse.copy(),
+                    first_row_uppers=np.array(mine),
+                )
+                done = list(found)
+            if len(done) < len(mine):
+                # HiGHS (or SciPy) for the rest, from its own basis.
+                solver = (
+                    self.solver if k == 0 else self._solver(self.model) if self.model is not None else None
+                )
+                rest = mine[len(done) :]
+                done += [
+                    self.solve(b_ub) if solver is None else self._highs_solve(solver, b_ub) for b_ub in rest
+                ]
+            return done
 
         solved: list[Solved] = [""] * len(b_ubs)
         for k, results in enumerate(compiled.map_threads(chain, range(chains))):
             solved[k::chains] = results
         return solved
+
+    def _bounds(
+        self,
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """The columns' and rows' lower and upper bounds (the first rows' upper: 0, set
+        by each solve)."""
+        n_eq = self.matrix.shape[0] - self.n_ub
+        row_lower = np.concatenate([np.full(self.n_ub, -np.inf), np.ones(n_eq)])
+        row_upper = np.concatenate([np.zeros(self.n_ub), np.ones(n_eq)])
+        return self.lower, self.upper, row_lower, row_upper
 
     def solve(self, b_ub: NDArray[np.float64]) -> Solved:
         """The optimal ``x`` and ``c @ x``, or why there is none."""

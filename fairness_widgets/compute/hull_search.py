@@ -24,6 +24,7 @@ from fairness_widgets.compute import hull_search_kernel as kernels
 from fairness_widgets.compute.box_lp import BoxLP
 from fairness_widgets.compute.compiled import beside_in_runs, worth_compiling
 from fairness_widgets.compute.convex_hulls import hull_corners, joined_runs, upper_hulls, upper_hulls_of_run
+from fairness_widgets.compute.dual_simplex import StartBasis
 from fairness_widgets.compute.selection import Selection
 
 
@@ -273,7 +274,9 @@ def equalized_odds_search(
     epsilons: NDArray[np.float64],
 ) -> list[Mixture]:
     """Randomised choice maximising the summed value with every group's true and false
-    positive rates within eps of each other (a linear programme per eps, HiGHS)."""
+    positive rates within eps of each other: a linear programme per eps, re-solved from
+    each group's best corner by the compiled dual simplex (HiGHS where that cannot vouch
+    for its answer, or without the kernels; SciPy without highspy)."""
     flat = hull_corners(fpr, tpr, offsets)
     n_groups, n_weights = len(offsets) - 1, len(flat)
     group = np.searchsorted(offsets, flat, side="right") - 1
@@ -310,7 +313,10 @@ def equalized_odds_search(
     # narrower one starts from the basis before (21 eps: 620 -> 300 simplex iterations).
     mixtures: dict[int, Mixture] = {}
     widest_first = np.argsort(-np.asarray(epsilons), kind="stable")
-    each = programme.solve_each([np.full(4 * n_groups, float(epsilons[k]) / 2.0) for k in widest_first])
+    start = _best_corners_basis(value[flat], t, f, group, n_groups)
+    each = programme.solve_each(
+        [np.full(4 * n_groups, float(epsilons[k]) / 2.0) for k in widest_first], start
+    )
     for k, solved in zip(widest_first, each, strict=True):
         epsilon = float(epsilons[k])
         if isinstance(solved, str):
@@ -326,3 +332,29 @@ def equalized_odds_search(
         bounds = np.searchsorted(group[used], np.arange(n_groups + 1))
         mixtures[int(k)] = Mixture(epsilon, float(-minimum), Selection(flat[used], share, bounds))
     return [mixtures[k] for k in range(len(epsilons))]
+
+
+def _best_corners_basis(
+    value: NDArray[np.float64],
+    tpr: NDArray[np.float64],
+    fpr: NDArray[np.float64],
+    group: NDArray[np.intp],
+    n_groups: int,
+) -> StartBasis:
+    """An optimal basis of the equalized-odds programme for any eps its answer meets
+    without constraint, so dual feasible for every eps: each group's best corner (weight
+    1), both window centres, and every window row's logical but two. The centres sit
+    with the highest best tpr and the highest best fpr at their window's top, so those
+    two rows are at their bound; the duals of all window rows are 0, and every corner's
+    reduced cost is its group's best value minus its own (>= 0)."""
+    n_weights = len(value)
+    order = np.lexsort((-value, group))  # by group, best first
+    firsts = np.searchsorted(group[order], np.arange(n_groups))
+    best = order[firsts]
+    top_tpr, top_fpr = int(np.argmax(tpr[best])), int(np.argmax(fpr[best]))
+    n_cols = n_weights + 2
+    window_rows = np.arange(4 * n_groups)
+    at_bound = np.array([top_tpr, 2 * n_groups + top_fpr])
+    logicals = n_cols + np.setdiff1d(window_rows, at_bound)
+    basic = np.concatenate([best, [n_weights, n_weights + 1], logicals]).astype(np.int64)
+    return StartBasis(basic=basic, at_upper=(n_cols + at_bound).astype(np.int64))

@@ -1,0 +1,210 @@
+"""The compiled dual simplex that re-solves the equalized-odds programmes: the same optima
+as HiGHS (or better, within HiGHS's tolerance), answers it cannot vouch for handed to
+HiGHS, and its basis inverse."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from fairness_widgets.compute import box_lp, compiled, dual_simplex, hull_search
+from fairness_widgets.compute.hull_search import Mixture, equalized_odds_search
+
+pytestmark = pytest.mark.skipif(
+    not (compiled.AVAILABLE and box_lp.highspy is not None), reason="needs the [fast] extra"
+)
+
+Problem = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]
+
+
+def _roc_points(seed: int, n_groups: int, n: int, decimals: int | None) -> Problem:
+    """Every group's operating points (tpr, fpr, accuracy value), from noisy scores."""
+    rng = np.random.default_rng(seed)
+    tprs, fprs, values, offsets = [], [], [], [0]
+    for g in range(n_groups):
+        size = int(rng.integers(n // 2, n + 1))
+        label = rng.random(size) < rng.uniform(0.2, 0.6)
+        score = 1 / (
+            1 + np.exp(-(rng.uniform(0.5, 2.0) * (2 * label - 1) + 0.1 * g + rng.normal(0, 1, size)))
+        )
+        if decimals is not None:
+            score = np.round(score, decimals)
+        order = np.argsort(-score, kind="stable")
+        levels = np.unique(-score[order], return_index=True)[1]
+        tp = np.concatenate([[0], np.cumsum(label[order])[np.append(levels[1:] - 1, size - 1)]])
+        fp = np.concatenate([[0], np.cumsum(~label[order])[np.append(levels[1:] - 1, size - 1)]])
+        positives, negatives = max(int(label.sum()), 1), max(int((~label).sum()), 1)
+        tprs.append(tp / positives)
+        fprs.append(fp / negatives)
+        values.append((tp + negatives - fp) / (n_groups * n))
+        offsets.append(offsets[-1] + len(tp))
+    return np.concatenate(tprs), np.concatenate(fprs), np.concatenate(values), np.array(offsets)
+
+
+def _epsilons(
+    tpr: NDArray[np.float64], fpr: NDArray[np.float64], value: NDArray[np.float64], offsets: NDArray[np.intp]
+) -> NDArray[np.float64]:
+    best = [a + int(np.argmax(value[a:b])) for a, b in itertools.pairwise(offsets)]
+    widest = max(np.ptp(tpr[best]), np.ptp(fpr[best]))
+    return np.linspace(0.0, widest * 1.2, 15)
+
+
+def _solve(
+    monkeypatch: pytest.MonkeyPatch,
+    problem: Problem,
+    *,
+    warm: bool,
+    patch: Callable[[pytest.MonkeyPatch], None] | None = None,
+) -> list[Mixture]:
+    tpr, fpr, value, offsets = problem
+    with monkeypatch.context() as context:
+        context.setattr(compiled, "MIN_POINTS", 0)
+        context.setattr(box_lp, "CHAIN_COLUMNS", 0)
+        if not warm:
+            context.setattr(hull_search, "_best_corners_basis", lambda *_: None)
+        if patch is not None:
+            patch(context)
+        return equalized_odds_search(tpr, fpr, value, offsets, _epsilons(*problem))
+
+
+def _rates(mixture: Mixture, problem: Problem) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    tpr, fpr, _, _ = problem
+    selection = mixture.selection
+    groups = np.repeat(np.arange(len(selection.bounds) - 1), np.diff(selection.bounds))
+    share = selection.weight
+    n_groups = len(selection.bounds) - 1
+    return (
+        np.bincount(groups, share * tpr[selection.index], n_groups),
+        np.bincount(groups, share * fpr[selection.index], n_groups),
+    )
+
+
+def _check_against_highs(ours: list[Mixture], highs: list[Mixture], problem: Problem) -> None:
+    for mine, theirs in zip(ours, highs, strict=True):
+        assert mine.epsilon == theirs.epsilon
+        # As good as HiGHS's optimum (HiGHS stops within its 1e-7 tolerances).
+        assert mine.value >= theirs.value - 1e-9
+        assert mine.value <= theirs.value + 2e-7
+        tpr, fpr = _rates(mine, problem)
+        assert np.ptp(tpr) <= mine.epsilon + 1e-9
+        assert np.ptp(fpr) <= mine.epsilon + 1e-9
+        weights = np.add.reduceat(mine.selection.weight, mine.selection.bounds[:-1])
+        np.testing.assert_allclose(weights, 1.0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("seed", "n_groups", "n", "decimals"),
+    [
+        (0, 2, 300, None),
+        (1, 5, 2_000, 2),
+        (2, 8, 1_000, None),
+        (3, 12, 4_000, 3),
+        (4, 3, 50, 1),
+        (5, 20, 600, None),
+    ],
+)
+def test_the_same_optimum_as_highs_at_every_eps(
+    monkeypatch: pytest.MonkeyPatch, seed: int, n_groups: int, n: int, decimals: int | None
+) -> None:
+    problem = _roc_points(seed, n_groups, n, decimals)
+    solved: list[int] = []
+    ours = _solve(monkeypatch, problem, warm=True, patch=_counting(solved))
+    _check_against_highs(ours, _solve(monkeypatch, problem, warm=False), problem)
+    assert sum(solved) == len(ours)  # every eps by the dual simplex, none left to HiGHS
+
+
+def _counting(solved: list[int], max_steps: int | None = None) -> Callable[[pytest.MonkeyPatch], None]:
+    """A patch recording how many solves each chain's dual simplex vouched for (and
+    capping its steps, if asked)."""
+    real = dual_simplex.solve_sequence
+
+    def counted(*args: object) -> int:
+        count = int(real(*args))  # type: ignore[arg-type]
+        solved.append(count)
+        return count
+
+    def patch(context: pytest.MonkeyPatch) -> None:
+        context.setattr(dual_simplex, "solve_sequence", counted)
+        if max_steps is not None:
+            context.setattr(dual_simplex, "MAX_STEPS", max_steps)
+
+    return patch
+
+
+def test_identical_groups_and_the_widest_eps_need_no_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Groups with the same ROC curve: every eps has each group at its best corner (the
+    start basis is already optimal); the degenerate basis gives no trouble."""
+    tpr, fpr, value, offsets = _roc_points(7, 1, 800, 2)
+    size = offsets[1]
+    problem: Problem = (np.tile(tpr, 4), np.tile(fpr, 4), np.tile(value, 4), np.arange(5) * size)
+    solved: list[int] = []
+    ours = _solve(monkeypatch, problem, warm=True, patch=_counting(solved, max_steps=0))
+    _check_against_highs(ours, _solve(monkeypatch, problem, warm=False), problem)
+    assert sum(solved) == len(ours)
+    assert len({round(m.value, 12) for m in ours}) == 1
+
+
+def test_answers_it_cannot_vouch_for_go_to_highs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chain that runs out of steps stops; HiGHS solves the rest of it, to the same optima."""
+    problem = _roc_points(11, 6, 2_000, None)
+    calls: list[int] = []
+    ours = _solve(monkeypatch, problem, warm=True, patch=_counting(calls, max_steps=3))
+    _check_against_highs(ours, _solve(monkeypatch, problem, warm=False), problem)
+    assert calls
+    assert sum(calls) < len(ours)  # some chain did stop short, and HiGHS took over
+
+
+def test_a_wrong_inverse_is_caught_by_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every solve is checked from scratch: with a perturbed basis inverse the rows do not
+    add up, nothing is vouched for past the widest eps, and HiGHS solves the rest."""
+    problem = _roc_points(12, 4, 1_000, None)
+    real = dual_simplex.basis_inverse
+
+    def perturbed(*args: object) -> NDArray[np.float64] | None:
+        inverse = real(*args)  # type: ignore[arg-type]
+        return None if inverse is None else inverse * 1.001
+
+    solved: list[int] = []
+
+    def corrupt(context: pytest.MonkeyPatch) -> None:
+        context.setattr(box_lp, "basis_inverse", perturbed)
+        _counting(solved)(context)
+
+    ours = _solve(monkeypatch, problem, warm=True, patch=corrupt)
+    _check_against_highs(ours, _solve(monkeypatch, problem, warm=False), problem)
+    assert solved
+    assert max(solved) == 0
+
+
+def test_the_basis_inverse_from_the_structural_part_is_the_inverse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built from the k x k block of the structural columns, it inverts the whole basis."""
+    problem = _roc_points(13, 6, 1_500, None)
+    captured: dict[str, object] = {}
+    real = box_lp.BoxLP.solve_each
+
+    def capture(self: box_lp.BoxLP, b_ubs: list[NDArray[np.float64]], start: object = None) -> object:
+        captured.update(programme=self, start=start)
+        return real(self, b_ubs, start)  # type: ignore[arg-type]
+
+    _solve(
+        monkeypatch,
+        problem,
+        warm=True,
+        patch=lambda context: context.setattr(box_lp.BoxLP, "solve_each", capture),
+    )
+    programme = captured["programme"]
+    start = captured["start"]
+    assert isinstance(programme, box_lp.BoxLP)
+    assert isinstance(start, dual_simplex.StartBasis)
+    matrix = programme.matrix
+    m = matrix.shape[0]
+    full = np.hstack([matrix.toarray(), -np.eye(m)])[:, start.basic]
+    inverse = dual_simplex.basis_inverse(matrix, start.basic)
+    assert inverse is not None
+    np.testing.assert_allclose(inverse @ full, np.eye(m), atol=1e-10)
+    # A basis that is not one (a row with neither its logical nor a structural column).
+    assert dual_simplex.basis_inverse(matrix, start.basic[:-1]) is None
