@@ -64,8 +64,9 @@ def _solve(
     with monkeypatch.context() as context:
         context.setattr(compiled, "MIN_POINTS", 0)
         context.setattr(box_lp, "CHAIN_COLUMNS", 0)
-        if not warm:
+        if not warm:  # HiGHS alone, eps = 0 included
             context.setattr(hull_search, "_best_corners_basis", lambda *_: None)
+            context.setattr(hull_search, "_equal_rates", lambda *_: None)
         if patch is not None:
             patch(context)
         return equalized_odds_search(tpr, fpr, value, offsets, _epsilons(*problem))
@@ -114,7 +115,8 @@ def test_the_same_optimum_as_highs_at_every_eps(
     solved: list[int] = []
     ours = _solve(monkeypatch, problem, warm=True, patch=_counting(solved))
     _check_against_highs(ours, _solve(monkeypatch, problem, warm=False), problem)
-    assert sum(solved) == len(ours)  # every eps by the dual simplex, none left to HiGHS
+    # eps = 0 from the hulls' intersection, every other by the dual simplex: none left to HiGHS.
+    assert sum(solved) == len(ours) - 1
 
 
 def _counting(solved: list[int], max_steps: int | None = None) -> Callable[[pytest.MonkeyPatch], None]:
@@ -135,17 +137,57 @@ def _counting(solved: list[int], max_steps: int | None = None) -> Callable[[pyte
     return patch
 
 
-def test_identical_groups_and_the_widest_eps_need_no_step(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Groups with the same ROC curve: every eps has each group at its best corner (the
-    start basis is already optimal); the degenerate basis gives no trouble."""
+def test_identical_groups_stay_at_their_best_corner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Groups with the same ROC curve: every eps has each group at its best corner; the
+    degenerate start basis (every window row at its bound) gives no trouble."""
     tpr, fpr, value, offsets = _roc_points(7, 1, 800, 2)
     size = offsets[1]
     problem: Problem = (np.tile(tpr, 4), np.tile(fpr, 4), np.tile(value, 4), np.arange(5) * size)
+    epsilons = np.array([0.3, 0.1, 0.01])
     solved: list[int] = []
-    ours = _solve(monkeypatch, problem, warm=True, patch=_counting(solved, max_steps=0))
-    _check_against_highs(ours, _solve(monkeypatch, problem, warm=False), problem)
-    assert sum(solved) == len(ours)
+    with monkeypatch.context() as context:
+        context.setattr(compiled, "MIN_POINTS", 0)
+        _counting(solved)(context)
+        ours = equalized_odds_search(*problem, epsilons)
+    assert sum(solved) == len(epsilons)
     assert len({round(m.value, 12) for m in ours}) == 1
+    for mixture in ours:
+        tpr_reached, fpr_reached = _rates(mixture, problem)
+        assert np.ptp(tpr_reached) == 0.0
+        assert np.ptp(fpr_reached) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("seed", "n_groups", "decimals"), [(20, 2, None), (21, 7, 2), (22, 30, 3), (23, 4, 1)]
+)
+def test_exactly_equal_odds_from_the_hulls_intersection_is_the_programmes_optimum(
+    monkeypatch: pytest.MonkeyPatch, seed: int, n_groups: int, decimals: int | None
+) -> None:
+    """eps = 0 from the best vertex of the intersection of the ROC hulls: HiGHS's optimum
+    of the programme, every group's rates equal, at most three corners a group."""
+    problem = _roc_points(seed, n_groups, 1_500, decimals)
+    calls: list[object] = []
+    real = hull_search._equal_rates
+
+    def spied(*args: object) -> object:
+        found = real(*args)  # type: ignore[arg-type]
+        calls.append(found)
+        return found
+
+    ours = _solve(
+        monkeypatch, problem, warm=True, patch=lambda c: c.setattr(hull_search, "_equal_rates", spied)
+    )
+    assert calls
+    assert calls[0] is not None  # solved from the hulls, not left to the programme
+    highs = _solve(monkeypatch, problem, warm=False)
+    exact = [k for k, mixture in enumerate(ours) if mixture.epsilon == 0.0]
+    assert exact
+    _check_against_highs([ours[k] for k in exact], [highs[k] for k in exact], problem)
+    for k in exact:
+        tpr_reached, fpr_reached = _rates(ours[k], problem)
+        assert np.ptp(tpr_reached) <= 1e-12
+        assert np.ptp(fpr_reached) <= 1e-12
+        assert (np.diff(ours[k].selection.bounds) <= 3).all()
 
 
 def test_answers_it_cannot_vouch_for_go_to_highs(monkeypatch: pytest.MonkeyPatch) -> None:

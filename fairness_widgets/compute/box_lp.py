@@ -143,6 +143,8 @@ class BoxLP:
         answer. Otherwise each chain re-solves its own copy of the model with HiGHS
         (which frees the GIL while it solves).
         """
+        if not b_ubs:
+            return []
         columns = self.matrix.shape[1]
         warm = start is not None and compiled.worth_compiling(columns)
         chains = 1

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from fairness_widgets.compute import equal_rates_kernel as equal_rates
 from fairness_widgets.compute import hull_search_kernel as kernels
 from fairness_widgets.compute.box_lp import BoxLP
 from fairness_widgets.compute.compiled import beside_in_runs, worth_compiling
@@ -313,6 +314,16 @@ def equalized_odds_search(
     # narrower one starts from the basis before (21 eps: 620 -> 300 simplex iterations).
     mixtures: dict[int, Mixture] = {}
     widest_first = np.argsort(-np.asarray(epsilons), kind="stable")
+    exact = [int(k) for k in widest_first if epsilons[k] <= 0.0]
+    if exact and worth_compiling(n_weights):
+        # eps = 0 from the hulls' intersection: the programme's longest re-solve (120 steps).
+        common = _equal_rates(value[flat], t, f, group, n_groups)
+        if common is not None:
+            for k in exact:
+                mixtures[k] = Mixture(
+                    float(epsilons[k]), common[0], _selection(flat, group, common[1], n_groups)
+                )
+            widest_first = np.array([k for k in widest_first if int(k) not in mixtures], dtype=np.intp)
     start = _best_corners_basis(value[flat], t, f, group, n_groups)
     each = programme.solve_each(
         [np.full(4 * n_groups, float(epsilons[k]) / 2.0) for k in widest_first], start
@@ -326,12 +337,53 @@ def equalized_odds_search(
                 "each one from scratch with SciPy."
             )
         x, minimum = solved
-        used = np.flatnonzero(x[:n_weights] > 1e-12)  # by group, as the columns are
-        share = x[used]
-        share /= np.bincount(group[used], share, n_groups)[group[used]]
-        bounds = np.searchsorted(group[used], np.arange(n_groups + 1))
-        mixtures[int(k)] = Mixture(epsilon, float(-minimum), Selection(flat[used], share, bounds))
+        mixtures[int(k)] = Mixture(epsilon, float(-minimum), _selection(flat, group, x[:n_weights], n_groups))
     return [mixtures[k] for k in range(len(epsilons))]
+
+
+def _selection(
+    flat: NDArray[np.intp], group: NDArray[np.intp], weight: NDArray[np.float64], n_groups: int
+) -> Selection:
+    """The corners (``flat``, by group) with a weight, each group's weights adding to 1."""
+    used = np.flatnonzero(weight > 1e-12)
+    share = weight[used]
+    share /= np.bincount(group[used], share, n_groups)[group[used]]
+    return Selection(flat[used], share, np.searchsorted(group[used], np.arange(n_groups + 1)))
+
+
+def _equal_rates(
+    value: NDArray[np.float64],
+    tpr: NDArray[np.float64],
+    fpr: NDArray[np.float64],
+    group: NDArray[np.intp],
+    n_groups: int,
+) -> tuple[float, NDArray[np.float64]] | None:
+    """Exactly equal true and false positive rates (eps = 0): the best vertex of the
+    intersection of the groups' ROC hulls (the corners given by group) and each corner's
+    weight there, or None if rounding left no point every group can reach (the programme
+    then solves it)."""
+    counts = np.bincount(group, minlength=n_groups)
+    centre_f = np.bincount(group, fpr, n_groups) / counts
+    centre_t = np.bincount(group, tpr, n_groups) / counts
+    angle = np.arctan2(tpr - centre_t[group], fpr - centre_f[group])
+    order = np.lexsort((angle, group))  # each group's corners counter-clockwise
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    polygon_f, polygon_t = fpr[order], tpr[order]
+    xs, ys = equal_rates.common_polygon(polygon_f, polygon_t, offsets)
+    ordered = np.zeros(len(order))
+    if (
+        not len(xs)
+        or equal_rates.best_vertex(polygon_f, polygon_t, offsets, value[order], xs, ys, ordered) < 0
+    ):
+        return None
+    weight = np.empty(len(order))
+    weight[order] = ordered
+    # Every group's rates at the common point, to rounding.
+    for rate in (tpr, fpr):
+        reached = np.bincount(group, weight * rate, n_groups)
+        if np.ptp(reached) > 1e-12:
+            return None
+    return float(weight @ value), weight
 
 
 def _best_corners_basis(
@@ -341,12 +393,12 @@ def _best_corners_basis(
     group: NDArray[np.intp],
     n_groups: int,
 ) -> StartBasis:
-    """An optimal basis of the equalized-odds programme for any eps its answer meets
-    without constraint, so dual feasible for every eps: each group's best corner (weight
-    1), both window centres, and every window row's logical but two. The centres sit
-    with the highest best tpr and the highest best fpr at their window's top, so those
-    two rows are at their bound; the duals of all window rows are 0, and every corner's
-    reduced cost is its group's best value minus its own (>= 0)."""
+    """A basis of the equalized-odds programme that is dual feasible for every eps (and
+    optimal for a wide one, but where a centre would leave [0, 1]): each group's best
+    corner (weight 1), both window centres, and every window row's logical but two. The
+    centres sit with the highest best tpr and the highest best fpr at their window's top,
+    so those two rows are at their bound; the duals of all window rows are 0, and every
+    corner's reduced cost is its group's best value minus its own (>= 0)."""
     n_weights = len(value)
     order = np.lexsort((-value, group))  # by group, best first
     firsts = np.searchsorted(group[order], np.arange(n_groups))
