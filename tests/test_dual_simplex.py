@@ -250,3 +250,21 @@ def test_the_basis_inverse_from_the_structural_part_is_the_inverse(monkeypatch: 
     np.testing.assert_allclose(inverse @ full, np.eye(m), atol=1e-10)
     # A basis that is not one (a row with neither its logical nor a structural column).
     assert dual_simplex.basis_inverse(matrix, start.basic[:-1]) is None
+
+
+def test_a_group_with_one_score_level_is_the_diagonal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A group whose scores are all equal has two operating points, (0, 0) and (1, 1): its
+    ROC hull is a segment. Exactly equal odds then puts every group on the diagonal, as
+    HiGHS's optimum does, and the segment's mixture is of its two ends."""
+    tpr, fpr, value, offsets = _roc_points(30, 3, 800, None)
+    problem: Problem = (
+        np.concatenate([tpr, [0.0, 1.0]]),
+        np.concatenate([fpr, [0.0, 1.0]]),
+        np.concatenate([value, [0.1, 0.05]]),
+        np.concatenate([offsets, [offsets[-1] + 2]]),
+    )
+    ours, highs = _solve(monkeypatch, problem, warm=True), _solve(monkeypatch, problem, warm=False)
+    _check_against_highs(ours, highs, problem)
+    exact = next(mixture for mixture in ours if mixture.epsilon == 0.0)
+    tpr_reached, fpr_reached = _rates(exact, problem)
+    np.testing.assert_allclose(tpr_reached, fpr_reached, atol=1e-12)
