@@ -52,30 +52,38 @@ def _clip(
 
 @kernel
 def common_polygon(
-    fpr: NDArray[np.float64], tpr: NDArray[np.float64], offsets: NDArray[np.int64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    fpr: NDArray[np.float64], tpr: NDArray[np.float64], offsets: NDArray[np.int64], out: NDArray[np.float64]
+) -> int:
     """The intersection of the polygons (``fpr``, ``tpr`` cut by ``offsets``, each
-    counter-clockwise): its vertices' false and true positive rates (none if it came out
-    empty)."""
-    size = 2 * len(fpr) + 8
-    xs, ys = np.empty(size), np.empty(size)
-    out_x, out_y = np.empty(size), np.empty(size)
+    counter-clockwise): its vertices' false and true positive rates into ``out[0]`` and
+    ``out[1]`` (``2 * len(fpr) + 8`` long); returns how many (0 if it came out empty)."""
+    size = out.shape[1]
+    # The polygon so far and the next, in turns: (x0, y0) and (x1, y1).
+    x0, y0, x1, y1 = np.empty(size), np.empty(size), np.empty(size), np.empty(size)
     count = offsets[1] - offsets[0]
-    xs[:count] = fpr[offsets[0] : offsets[1]]
-    ys[:count] = tpr[offsets[0] : offsets[1]]
+    for i in range(count):
+        x0[i], y0[i] = fpr[offsets[0] + i], tpr[offsets[0] + i]
+    current = 0
     for g in range(1, len(offsets) - 1):
         first, end = offsets[g], offsets[g + 1]
         corners = end - first
         for k in range(corners):
-            a, b = first + k, first + (k + 1) % corners
+            a = first + k
+            b = first + k + 1 if k + 1 < corners else first
             if fpr[a] == fpr[b] and tpr[a] == tpr[b]:
                 continue
-            count = _clip(xs, ys, count, fpr[a], tpr[a], fpr[b], tpr[b], out_x, out_y)
-            xs, out_x = out_x, xs
-            ys, out_y = out_y, ys
+            if current == 0:
+                count = _clip(x0, y0, count, fpr[a], tpr[a], fpr[b], tpr[b], x1, y1)
+            else:
+                count = _clip(x1, y1, count, fpr[a], tpr[a], fpr[b], tpr[b], x0, y0)
+            current = 1 - current
             if count == 0:
-                return xs[:0].copy(), ys[:0].copy()
-    return xs[:count].copy(), ys[:count].copy()
+                return 0
+    for i in range(count):
+        out[0, i] = x0[i] if current == 0 else x1[i]
+        out[1, i] = y0[i] if current == 0 else y1[i]
+    vertices: int = count
+    return vertices
 
 
 @kernel

@@ -369,12 +369,11 @@ def _equal_rates(
     order = np.lexsort((angle, group))  # each group's corners counter-clockwise
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     polygon_f, polygon_t = fpr[order], tpr[order]
-    xs, ys = equal_rates.common_polygon(polygon_f, polygon_t, offsets)
+    vertices = np.empty((2, 2 * len(order) + 8))
+    count = equal_rates.common_polygon(polygon_f, polygon_t, offsets, vertices)
+    xs, ys = vertices[0, :count].copy(), vertices[1, :count].copy()
     ordered = np.zeros(len(order))
-    if (
-        not len(xs)
-        or equal_rates.best_vertex(polygon_f, polygon_t, offsets, value[order], xs, ys, ordered) < 0
-    ):
+    if not count or equal_rates.best_vertex(polygon_f, polygon_t, offsets, value[order], xs, ys, ordered) < 0:
         return None
     weight = np.empty(len(order))
     weight[order] = ordered
