@@ -268,3 +268,18 @@ def test_a_group_with_one_score_level_is_the_diagonal(monkeypatch: pytest.Monkey
     exact = next(mixture for mixture in ours if mixture.epsilon == 0.0)
     tpr_reached, fpr_reached = _rates(exact, problem)
     np.testing.assert_allclose(tpr_reached, fpr_reached, atol=1e-12)
+
+
+def test_without_highspy_scipy_takes_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """numba without highspy: a chain the dual simplex cannot finish goes to SciPy's
+    linprog, to the same optima."""
+    problem = _roc_points(3, 6, 2_000, None)
+    reference = _solve(monkeypatch, problem, warm=True)
+
+    def no_highs(context: pytest.MonkeyPatch) -> None:
+        context.setattr(box_lp, "highspy", None)
+        context.setattr(dual_simplex, "MAX_STEPS", 2)
+
+    ours = _solve(monkeypatch, problem, warm=True, patch=no_highs)
+    for mine, theirs in zip(ours, reference, strict=True):
+        assert mine.value == pytest.approx(theirs.value, abs=2e-7)
