@@ -167,15 +167,10 @@ class BoxLP:
                     first_row_uppers=np.array(mine),
                 )
                 done = list(found)
-            if len(done) < len(mine):
-                # HiGHS (or SciPy) for the rest, from its own basis.
-                solver = (
-                    self.solver if k == 0 else self._solver(self.model) if self.model is not None else None
-                )
-                rest = mine[len(done) :]
-                done += [
-                    self.solve(b_ub) if solver is None else self._highs_solve(solver, b_ub) for b_ub in rest
-                ]
+            if len(done) < len(mine):  # HiGHS (SciPy without highspy) for the rest
+                solver = self.solver if k == 0 or self.model is None else self._solver(self.model)
+                for b_ub in mine[len(done) :]:
+                    done.append(self.solve(b_ub) if solver is None else self._highs_solve(solver, b_ub))
             return done
 
         solved: list[Solved] = [""] * len(b_ubs)
