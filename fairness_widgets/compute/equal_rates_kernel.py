@@ -1,8 +1,8 @@
 """Exactly equal odds (eps = 0) without a linear programme: every group at one common
 point (false positive rate, true positive rate) of all the groups' ROC hulls, the best
-vertex of their intersection (Hardt, Price & Srebro 2016, section 4: the optimum of a
-linear objective over that polygon lies at a vertex), each group a mixture of at most
-three of its hull's corners (compiled).
+vertex of their intersection (as in Hardt, Price & Srebro 2016; a linear objective over
+that polygon is best at a vertex), each group a mixture of at most three of its hull's
+corners (compiled).
 
 The intersection is one group's hull clipped by every other's edges (Sutherland-Hodgman;
 every hull holds the diagonal from (0, 0) to (1, 1), so it is never empty but for
