@@ -153,6 +153,8 @@ class BoxLP:
         if chains == 1 and not warm:
             return [self.solve(b_ub) for b_ub in b_ubs]
         inverse = basis_inverse(self.matrix, start.basic) if warm and start is not None else None
+        if inverse is not None:
+            _ = self._rows  # made once, before the chains share it
 
         def chain(k: int) -> list[Solved]:
             mine = b_ubs[k::chains]
@@ -165,6 +167,7 @@ class BoxLP:
                     start=start,
                     inverse=inverse.copy(),
                     first_row_uppers=np.array(mine),
+                    rows=self._rows,
                 )
                 done = list(found)
             if len(done) < len(mine):  # HiGHS (SciPy without highspy) for the rest
@@ -206,7 +209,7 @@ class BoxLP:
 
     @cached_property
     def _rows(self) -> sparse.csr_matrix:
-        """The matrix by rows, for SciPy's ``linprog`` (made once for every ``b_ub``)."""
+        """The matrix by rows, for SciPy's ``linprog`` and the dual simplex (made once)."""
         return self.matrix.tocsr()
 
     def _highs_solve(self, solver: object, b_ub: NDArray[np.float64]) -> Solved:

@@ -105,6 +105,9 @@ def dual_simplex(
     indices: NDArray[np.int32],
     data: NDArray[np.float64],
     max_steps: int,
+    row_ptr: NDArray[np.int32],
+    row_cols: NDArray[np.int32],
+    row_vals: NDArray[np.float64],
 ) -> int:
     """Dual simplex steps from a dual feasible basis until the basic values are within
     their bounds (OPTIMAL), no column can enter (NO_ENTERING: the rows cannot be met, or
@@ -137,17 +140,22 @@ def dual_simplex(
         row = inverse[r]
         sign = -1.0 if delta < 0.0 else 1.0
         # Entering: the smallest dual ratio, the largest pivot among near ties.
+        # The pivot row of every column, row by row of the matrix (``row_ptr``,
+        # ``row_cols``, ``row_vals``: the structural columns by rows): a row of the
+        # inverse is zero outside its group's rows and the centres', so most are skipped.
+        for j in range(n):
+            alpha[j] = 0.0
+        for i in range(m):
+            weight = row[i]
+            alpha[n + i] = -weight
+            if weight != 0.0:
+                for k in range(row_ptr[i], row_ptr[i + 1]):
+                    alpha[row_cols[k]] += weight * row_vals[k]
         q, best_ratio, best_pivot = -1, np.inf, 0.0
         for j in range(n + m):
             if status[j] == BASIC:
                 continue
-            if j < n:
-                a = 0.0
-                for k in range(indptr[j], indptr[j + 1]):
-                    a += row[indices[k]] * data[k]
-            else:
-                a = -row[j - n]
-            alpha[j] = a
+            a = alpha[j]
             signed = sign * a
             if lower[j] == upper[j]:
                 continue  # fixed: never enters
@@ -253,6 +261,9 @@ def solve_sequence(
     solutions: NDArray[np.float64],
     objectives: NDArray[np.float64],
     max_steps: int,
+    row_ptr: NDArray[np.int32],
+    row_cols: NDArray[np.int32],
+    row_vals: NDArray[np.float64],
 ) -> int:
     """For each row of ``row_uppers`` in turn (the upper bounds of the first rows), the
     optimum from the basis the one before left: its structural values into
@@ -267,7 +278,21 @@ def solve_sequence(
                 x[n + i] = row_uppers[k, i]
         refresh_primal(x, basic, status, inverse, n, indptr, indices, data)
         outcome = dual_simplex(
-            x, d, lower, upper, basic, status, inverse, n, indptr, indices, data, max_steps
+            x,
+            d,
+            lower,
+            upper,
+            basic,
+            status,
+            inverse,
+            n,
+            indptr,
+            indices,
+            data,
+            max_steps,
+            row_ptr,
+            row_cols,
+            row_vals,
         )
         if outcome != OPTIMAL:
             return k
