@@ -134,21 +134,24 @@ class BoxLP:
     def solve_each(self, b_ubs: list[NDArray[np.float64]], start: StartBasis | None = None) -> list[Solved]:
         """:meth:`solve` for each ``b_ub`` in turn, each from the basis of one before.
 
-        The ``b_ub`` are dealt out in turn to one chain per thread (every k-th) when the
-        programme has at least ``CHAIN_COLUMNS`` columns. Given a ``start`` basis that is
-        dual feasible for every ``b_ub`` (the compiled kernels loaded), each chain is
-        re-solved from it by the compiled dual simplex (:mod:`~fairness_widgets.compute.
-        dual_simplex`: a few steps of 30 us each, where a HiGHS run costs 0.3-0.5 ms
-        whatever its steps), and by HiGHS from where that could not vouch for its
-        answer. Otherwise each chain re-solves its own copy of the model with HiGHS
-        (which frees the GIL while it solves).
+        Given a ``start`` basis that is dual feasible for every ``b_ub`` (and the compiled
+        kernels loaded), they are re-solved in turn from it by the compiled dual simplex
+        (:mod:`~fairness_widgets.compute.dual_simplex`: a few steps of 20-30 us each,
+        where a HiGHS run costs 0.3-0.5 ms whatever its steps), and by HiGHS from where
+        that could not vouch for its answer. Otherwise HiGHS re-solves them; with a
+        programme of at least ``CHAIN_COLUMNS`` columns, dealt out in turn to one chain
+        per thread (every k-th), each re-solving its own copy of the model (HiGHS frees
+        the GIL while it solves).
         """
         if not b_ubs:
             return []
         columns = self.matrix.shape[1]
         warm = start is not None and compiled.worth_compiling(columns)
         chains = 1
-        if (self.uses_highs or warm) and columns >= CHAIN_COLUMNS:
+        # One dual simplex chain: each chain walks nearly the whole way from the start basis
+        # to the narrowest eps, so a second one saves little (and the caller has other
+        # work for the other core).
+        if self.uses_highs and not warm and columns >= CHAIN_COLUMNS:
             chains = max(min(compiled.THREADS, len(b_ubs)), 1)
         if chains == 1 and not warm:
             return [self.solve(b_ub) for b_ub in b_ubs]

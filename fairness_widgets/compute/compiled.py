@@ -126,6 +126,20 @@ def map_threads(function: Callable[[T], R], items: Iterable[T]) -> list[R]:
     return [first, *(other.result() for other in others)]
 
 
+def together(first: Callable[[], T], second: Callable[[], R]) -> tuple[T, R]:
+    """``(first(), second())``, ``second`` on another thread while ``first`` runs on this
+    one (with more than one thread; worth it when both are kernels that free the GIL)."""
+    if THREADS == 1:
+        return first(), second()
+    other = _shared_pool().submit(second)
+    try:
+        here = first()
+    except BaseException:
+        other.cancel()
+        raise
+    return here, other.result()
+
+
 def group_runs(offsets: NDArray[np.intp], n_points: int) -> list[NDArray[np.intp]]:
     """The groups (``offsets`` cuts the flat points into them) in consecutive runs of about
     equal points, one per thread at most and at least ``RUN_POINTS`` points each; each

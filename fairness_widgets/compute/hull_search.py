@@ -22,8 +22,8 @@ from scipy import sparse
 
 from fairness_widgets.compute import equal_rates_kernel as equal_rates
 from fairness_widgets.compute import hull_search_kernel as kernels
-from fairness_widgets.compute.box_lp import BoxLP
-from fairness_widgets.compute.compiled import beside_in_runs, worth_compiling
+from fairness_widgets.compute.box_lp import BoxLP, Solved
+from fairness_widgets.compute.compiled import beside_in_runs, together, worth_compiling
 from fairness_widgets.compute.convex_hulls import hull_corners, joined_runs, upper_hulls, upper_hulls_of_run
 from fairness_widgets.compute.dual_simplex import StartBasis
 from fairness_widgets.compute.selection import Selection
@@ -314,20 +314,26 @@ def equalized_odds_search(
     # narrower one starts from the basis before (21 eps: 620 -> 300 simplex iterations).
     mixtures: dict[int, Mixture] = {}
     widest_first = np.argsort(-np.asarray(epsilons), kind="stable")
-    exact = [int(k) for k in widest_first if epsilons[k] <= 0.0]
-    if exact and worth_compiling(n_weights):
-        # eps = 0 from the hulls' intersection: the programme's longest re-solve (120 steps).
-        common = _equal_rates(value[flat], t, f, group, n_groups)
-        if common is not None:
-            for k in exact:
-                mixtures[k] = Mixture(
-                    float(epsilons[k]), common[0], _selection(flat, group, common[1], n_groups)
-                )
-            widest_first = np.array([k for k in widest_first if int(k) not in mixtures], dtype=np.intp)
+    # eps = 0 from the hulls' intersection (the programme's longest re-solve, 120 steps),
+    # on another thread while the programme solves the others.
+    exact = [int(k) for k in widest_first if epsilons[k] <= 0.0] if worth_compiling(n_weights) else []
     start = _best_corners_basis(value[flat], t, f, group, n_groups)
-    each = programme.solve_each(
-        [np.full(4 * n_groups, float(epsilons[k]) / 2.0) for k in widest_first], start
+
+    def programme_part(order: NDArray[np.intp]) -> list[Solved]:
+        return programme.solve_each([np.full(4 * n_groups, float(epsilons[k]) / 2.0) for k in order], start)
+
+    solving = np.array([k for k in widest_first if int(k) not in exact], dtype=np.intp)
+    each, common = together(
+        lambda: programme_part(solving),
+        lambda: _equal_rates(value[flat], t, f, group, n_groups) if exact else None,
     )
+    if common is not None:
+        for k in exact:
+            mixtures[k] = Mixture(float(epsilons[k]), common[0], _selection(flat, group, common[1], n_groups))
+    elif exact:  # rounding left no common point: the programme solves eps = 0 too
+        exact_order = np.array(exact, dtype=np.intp)
+        solving, each = np.concatenate([solving, exact_order]), [*each, *programme_part(exact_order)]
+    widest_first = solving
     for k, solved in zip(widest_first, each, strict=True):
         epsilon = float(epsilons[k])
         if isinstance(solved, str):
