@@ -810,8 +810,8 @@ def frontier_section(bench: Benchmark) -> list[str]:
             "binned scores' table filled in parts and read in runs of groups; the point values and "
             "the hulls in runs of groups, the hulls beside the window search's tables; the allowed "
             "disparities' seeds in shares, then their branch and bounds, narrowest first, to "
-            "whichever thread is free; the equalized-odds programmes in one dual simplex chain per "
-            "thread); the "
+            "whichever thread is free; the equalized-odds programmes in one dual simplex chain "
+            "while the other thread finds eps = 0 from the hulls); the "
             "one-thread column sets "
             "`FAIRNESS_WIDGETS_THREADS=1`, the numpy path column switches the kernels off "
             "(`FAIRNESS_WIDGETS_COMPILED=0`)."
@@ -860,13 +860,13 @@ def parts_section(bench: Benchmark) -> list[str]:
         "and the rest come out negative. A part timed alone, over and over, finds its data in the "
         "caches; inside the frontier each comes after the others, and took 1.3-1.5 times as long "
         "when traced on this machine. The equalized-odds programmes (one per allowed disparity "
-        "but 0, on one chain per thread, each solve starting from the basis the wider one left, "
-        "the first from each group's best corner) have a column per ROC hull corner, about 2,500 "
-        "at any resolution from 1e-4 to 1e-3, and 200 rows. The compiled dual simplex takes about "
-        "as many steps as HiGHS (0-30 a solve) at about 30 us a step; a HiGHS re-solve costs "
-        "0.3-0.5 ms whatever its steps (profiled: it checks the whole model, draws its random "
-        "vectors and measures the KKT errors on every run). HiGHS now only takes over a chain "
-        "the dual simplex cannot vouch for.",
+        "but 0, in one chain, each solve starting from the basis the wider one left, the first "
+        "from each group's best corner) have a column per ROC hull corner, about 2,500 at any "
+        "resolution from 1e-4 to 1e-3, and 200 rows. The compiled dual simplex takes about as "
+        "many steps as HiGHS (0-30 a solve) at 20-30 us a step; a HiGHS re-solve costs 0.3-0.5 "
+        "ms whatever its steps (profiled: it checks the whole model, draws its random vectors and "
+        "measures the KKT errors on every run). HiGHS now only takes over where the dual simplex "
+        "cannot vouch for its answer.",
     ]
     return lines
 
