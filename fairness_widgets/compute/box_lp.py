@@ -106,10 +106,7 @@ class BoxLP:
         model = highspy.HighsLp()
         model.num_col_, model.num_row_ = matrix.shape[1], matrix.shape[0]
         model.col_cost_ = self.cost
-        model.col_lower_, model.col_upper_ = self.lower, self.upper
-        n_ub, n_eq = self.n_ub, matrix.shape[0] - self.n_ub
-        model.row_lower_ = np.concatenate([np.full(n_ub, -np.inf), np.ones(n_eq)])
-        model.row_upper_ = np.concatenate([np.zeros(n_ub), np.ones(n_eq)])
+        model.col_lower_, model.col_upper_, model.row_lower_, model.row_upper_ = self._bounds()
         model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         model.a_matrix_.num_col_, model.a_matrix_.num_row_ = matrix.shape[1], matrix.shape[0]
         model.a_matrix_.start_ = matrix.indptr
@@ -137,47 +134,47 @@ class BoxLP:
         Given a ``start`` basis that is dual feasible for every ``b_ub`` (and the compiled
         kernels loaded), they are re-solved in turn from it by the compiled dual simplex
         (:mod:`~fairness_widgets.compute.dual_simplex`: a few steps of 20-30 us each,
-        where a HiGHS run costs 0.3-0.5 ms whatever its steps), and by HiGHS from where
-        that could not vouch for its answer. Otherwise HiGHS re-solves them; with a
-        programme of at least ``CHAIN_COLUMNS`` columns, dealt out in turn to one chain
-        per thread (every k-th), each re-solving its own copy of the model (HiGHS frees
-        the GIL while it solves).
+        where a HiGHS run costs 0.3-0.5 ms whatever its steps). HiGHS re-solves the rest
+        from where that could not vouch for its answer, or all of them: with a programme
+        of at least ``CHAIN_COLUMNS`` columns dealt out in turn to one chain per thread
+        (every k-th), each re-solving its own copy of the model (HiGHS frees the GIL while
+        it solves).
         """
+        warm = start is not None and compiled.worth_compiling(self.matrix.shape[1])
+        inverse = basis_inverse(self.matrix, start.basic) if warm and start is not None else None
+        done: list[Solved] = []
+        if b_ubs and start is not None and inverse is not None:
+            # One chain: it walks nearly the whole way from the start basis to the last
+            # b_ub, so a second one would save little (and the caller has other work for
+            # the other core).
+            found = solve_each_from(
+                self.matrix,
+                self.cost,
+                self._bounds(),
+                start=start,
+                inverse=inverse,
+                first_row_uppers=np.array(b_ubs),
+                rows=self._rows,
+            )
+            done = list(found)
+        return [*done, *self._highs_chains(b_ubs[len(done) :])]
+
+    def _highs_chains(self, b_ubs: list[NDArray[np.float64]]) -> list[Solved]:
+        """:meth:`solve` for each ``b_ub``: by HiGHS, in one chain per thread when the
+        programme has at least ``CHAIN_COLUMNS`` columns; by SciPy without it. (HiGHS's
+        model is made here, when first needed: none when the dual simplex solved all.)"""
         if not b_ubs:
             return []
-        columns = self.matrix.shape[1]
-        warm = start is not None and compiled.worth_compiling(columns)
         chains = 1
-        # One dual simplex chain: each chain walks nearly the whole way from the start basis
-        # to the narrowest eps, so a second one saves little (and the caller has other
-        # work for the other core).
-        if self.uses_highs and not warm and columns >= CHAIN_COLUMNS:
+        if self.model is not None and self.matrix.shape[1] >= CHAIN_COLUMNS:
             chains = max(min(compiled.THREADS, len(b_ubs)), 1)
-        if chains == 1 and not warm:
+        if chains == 1:
             return [self.solve(b_ub) for b_ub in b_ubs]
-        inverse = basis_inverse(self.matrix, start.basic) if warm and start is not None else None
-        if inverse is not None:
-            _ = self._rows  # made once, before the chains share it
+        model = self.model
 
         def chain(k: int) -> list[Solved]:
-            mine = b_ubs[k::chains]
-            done: list[Solved] = []
-            if start is not None and inverse is not None:
-                found = solve_each_from(
-                    self.matrix,
-                    self.cost,
-                    self._bounds(),
-                    start=start,
-                    inverse=inverse.copy(),
-                    first_row_uppers=np.array(mine),
-                    rows=self._rows,
-                )
-                done = list(found)
-            if len(done) < len(mine):  # HiGHS (SciPy without highspy) for the rest
-                solver = self.solver if k == 0 or self.model is None else self._solver(self.model)
-                for b_ub in mine[len(done) :]:
-                    done.append(self.solve(b_ub) if solver is None else self._highs_solve(solver, b_ub))
-            return done
+            solver = self.solver if k == 0 else self._solver(model)
+            return [self._highs_solve(solver, b_ub) for b_ub in b_ubs[k::chains]]
 
         solved: list[Solved] = [""] * len(b_ubs)
         for k, results in enumerate(compiled.map_threads(chain, range(chains))):

@@ -129,15 +129,8 @@ def map_threads(function: Callable[[T], R], items: Iterable[T]) -> list[R]:
 def together(first: Callable[[], T], second: Callable[[], R]) -> tuple[T, R]:
     """``(first(), second())``, ``second`` on another thread while ``first`` runs on this
     one (with more than one thread; worth it when both are kernels that free the GIL)."""
-    if THREADS == 1:
-        return first(), second()
-    other = _shared_pool().submit(second)
-    try:
-        here = first()
-    except BaseException:
-        other.cancel()
-        raise
-    return here, other.result()
+    here, there = map_threads(lambda call: call(), [first, second])
+    return cast(T, here), cast(R, there)
 
 
 def group_runs(offsets: NDArray[np.intp], n_points: int) -> list[NDArray[np.intp]]:

@@ -58,16 +58,15 @@ def solve_each_from(
     start: StartBasis,
     inverse: NDArray[np.float64],
     first_row_uppers: NDArray[np.float64],
-    rows: sparse.csr_matrix | None = None,
+    rows: sparse.csr_matrix,
 ) -> list[tuple[NDArray[np.float64], float]]:
     """The optimum for each row of ``first_row_uppers`` (upper bounds of the first rows;
     the other bounds as ``bounds``: columns' lower and upper, rows' lower and upper) in
     turn, each from the basis the one before left, the first from ``start`` (which must be
     dual feasible; ``inverse``: its :func:`basis_inverse`, updated in place; ``rows``: the
-    matrix by rows, if at hand). Stops at the first it cannot vouch for: the list may be
+    matrix by rows). Stops at the first it cannot vouch for: the list may be
     short."""
     m, n = matrix.shape
-    rows = matrix.tocsr() if rows is None else rows
     col_lower, col_upper, row_lower, row_upper = bounds
     lower = np.concatenate([col_lower, row_lower]).astype(np.float64)
     upper = np.concatenate([col_upper, row_upper]).astype(np.float64)

@@ -377,7 +377,7 @@ def _equal_rates(
     polygon_f, polygon_t = fpr[order], tpr[order]
     vertices = np.empty((2, 2 * len(order) + 8))
     count = equal_rates.common_polygon(polygon_f, polygon_t, offsets, vertices)
-    xs, ys = vertices[0, :count].copy(), vertices[1, :count].copy()
+    xs, ys = vertices[0, :count], vertices[1, :count]
     ordered = np.zeros(len(order))
     if not count or equal_rates.best_vertex(polygon_f, polygon_t, offsets, value[order], xs, ys, ordered) < 0:
         return None
