@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from fairness_widgets.compute.dual_simplex_kernel import AT_LOWER, AT_UPPER, BASIC, solve_sequence
+from fairness_widgets.compute.dual_simplex_kernel import AT_LOWER, AT_UPPER, BASIC, Sparse, solve_sequence
 
 #: Dual simplex steps one solve may take before the rest are left to HiGHS (HiGHS's own
 #: re-solves of the equalized-odds programmes take 0-30 steps, 110 for eps = 0).
@@ -90,16 +90,21 @@ def solve_each_from(
         start.basic.astype(np.int64),
         status,
         inverse,
-        n,
-        matrix.indptr.astype(np.int32),
-        matrix.indices.astype(np.int32),
-        matrix.data.astype(np.float64),
+        _sparse(matrix, n),
         uppers,
         solutions,
         objectives,
         MAX_STEPS,
-        rows.indptr.astype(np.int32),
-        rows.indices.astype(np.int32),
-        rows.data.astype(np.float64),
+        _sparse(rows, m),
     )
     return [(solutions[k], float(objectives[k])) for k in range(solved)]
+
+
+def _sparse(matrix: sparse.csc_matrix | sparse.csr_matrix, count: int) -> Sparse:
+    """A compressed matrix as the kernels take it (``count``: its columns, or rows)."""
+    return (
+        count,
+        matrix.indptr.astype(np.int32),
+        matrix.indices.astype(np.int32),
+        matrix.data.astype(np.float64),
+    )

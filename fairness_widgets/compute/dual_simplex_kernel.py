@@ -22,6 +22,9 @@ from numpy.typing import NDArray
 
 from fairness_widgets.compute.compiled import kernel
 
+#: A sparse matrix as the kernels take it: the number of columns (rows), then the
+#: pointers, indices and values of its compressed columns (rows).
+Sparse = tuple[int, NDArray[np.int32], NDArray[np.int32], NDArray[np.float64]]
 #: Basis status of a variable (``status``).
 AT_LOWER, AT_UPPER, BASIC = 0, 1, 2
 #: What :func:`dual_simplex` returns.
@@ -39,12 +42,10 @@ def refresh_primal(
     basic: NDArray[np.int64],
     status: NDArray[np.int8],
     inverse: NDArray[np.float64],
-    n: int,
-    indptr: NDArray[np.int32],
-    indices: NDArray[np.int32],
-    data: NDArray[np.float64],
+    columns: Sparse,
 ) -> None:
     """The basic variables' values from the nonbasic ones: ``x_B = -B^-1 N x_N``."""
+    n, indptr, indices, data = columns
     m = len(basic)
     rhs = np.zeros(m)
     for j in range(n + m):
@@ -69,12 +70,10 @@ def refresh_dual(
     basic: NDArray[np.int64],
     status: NDArray[np.int8],
     inverse: NDArray[np.float64],
-    n: int,
-    indptr: NDArray[np.int32],
-    indices: NDArray[np.int32],
-    data: NDArray[np.float64],
+    columns: Sparse,
 ) -> None:
     """Reduced costs from fresh duals ``y = B^-T c_B``: ``d_j = c_j - y @ a_j``."""
+    n, indptr, indices, data = columns
     m = len(basic)
     y = np.zeros(m)
     for p in range(m):
@@ -100,19 +99,16 @@ def dual_simplex(
     basic: NDArray[np.int64],
     status: NDArray[np.int8],
     inverse: NDArray[np.float64],
-    n: int,
-    indptr: NDArray[np.int32],
-    indices: NDArray[np.int32],
-    data: NDArray[np.float64],
+    columns: Sparse,
     max_steps: int,
-    row_ptr: NDArray[np.int32],
-    row_cols: NDArray[np.int32],
-    row_vals: NDArray[np.float64],
+    rows: Sparse,
 ) -> int:
     """Dual simplex steps from a dual feasible basis until the basic values are within
     their bounds (OPTIMAL), no column can enter (NO_ENTERING: the rows cannot be met, or
     the numbers went astray) or ``max_steps`` are spent (STALLED). Updates everything in
     place."""
+    n, indptr, indices, data = columns
+    row_ptr, row_cols, row_vals = rows[1], rows[2], rows[3]
     m = len(basic)
     alpha = np.empty(n + m)
     column = np.empty(m)
@@ -140,9 +136,9 @@ def dual_simplex(
         row = inverse[r]
         sign = -1.0 if delta < 0.0 else 1.0
         # Entering: the smallest dual ratio, the largest pivot among near ties.
-        # The pivot row of every column, row by row of the matrix (``row_ptr``,
-        # ``row_cols``, ``row_vals``: the structural columns by rows): a row of the
-        # inverse is zero outside its group's rows and the centres', so most are skipped.
+        # The pivot row of every column, row by row of the matrix (``rows``: the
+        # structural columns by rows): a row of the inverse is zero outside its group's
+        # rows and the centres', so most are skipped.
         for j in range(n):
             alpha[j] = 0.0
         for i in range(m):
@@ -215,13 +211,11 @@ def certified(
     lower: NDArray[np.float64],
     upper: NDArray[np.float64],
     status: NDArray[np.int8],
-    n: int,
-    indptr: NDArray[np.int32],
-    indices: NDArray[np.int32],
-    data: NDArray[np.float64],
+    columns: Sparse,
 ) -> bool:
     """Whether ``x`` meets its bounds and rows (each logical equals its row's activity)
     and the reduced costs ``d`` (fresh) have the optimal signs, within the tolerances."""
+    n, indptr, indices, data = columns
     m = len(x) - n
     activity = np.zeros(m)
     for j in range(n):
@@ -253,30 +247,26 @@ def solve_sequence(
     basic: NDArray[np.int64],
     status: NDArray[np.int8],
     inverse: NDArray[np.float64],
-    n: int,
-    indptr: NDArray[np.int32],
-    indices: NDArray[np.int32],
-    data: NDArray[np.float64],
+    columns: Sparse,
     row_uppers: NDArray[np.float64],
     solutions: NDArray[np.float64],
     objectives: NDArray[np.float64],
     max_steps: int,
-    row_ptr: NDArray[np.int32],
-    row_cols: NDArray[np.int32],
-    row_vals: NDArray[np.float64],
+    rows: Sparse,
 ) -> int:
     """For each row of ``row_uppers`` in turn (the upper bounds of the first rows), the
     optimum from the basis the one before left: its structural values into
     ``solutions`` and objective into ``objectives``. Returns how many were solved and
     vouched for (the rest: the caller's). The basis must start dual feasible."""
+    n = columns[0]
     first = row_uppers.shape[1]
-    refresh_dual(d, cost, basic, status, inverse, n, indptr, indices, data)
+    refresh_dual(d, cost, basic, status, inverse, columns)
     for k in range(row_uppers.shape[0]):
         for i in range(first):
             upper[n + i] = row_uppers[k, i]
             if status[n + i] == AT_UPPER:
                 x[n + i] = row_uppers[k, i]
-        refresh_primal(x, basic, status, inverse, n, indptr, indices, data)
+        refresh_primal(x, basic, status, inverse, columns)
         outcome = dual_simplex(
             x,
             d,
@@ -285,21 +275,16 @@ def solve_sequence(
             basic,
             status,
             inverse,
-            n,
-            indptr,
-            indices,
-            data,
+            columns,
             max_steps,
-            row_ptr,
-            row_cols,
-            row_vals,
+            rows,
         )
         if outcome != OPTIMAL:
             return k
         # Vouched for from scratch: values and duals recomputed from the inverse.
-        refresh_primal(x, basic, status, inverse, n, indptr, indices, data)
-        refresh_dual(d, cost, basic, status, inverse, n, indptr, indices, data)
-        if not certified(x, d, lower, upper, status, n, indptr, indices, data):
+        refresh_primal(x, basic, status, inverse, columns)
+        refresh_dual(d, cost, basic, status, inverse, columns)
+        if not certified(x, d, lower, upper, status, columns):
             return k
         total = 0.0
         for j in range(n):

@@ -35,6 +35,9 @@ const DIAMOND = 6;
 const TRIANGLE = 6;
 const MITIGATION_LABEL = "fw-mitigation-label";
 
+/** A label to place, with the class it is drawn with. */
+type ChartLabel = LabelRequest & { className: string };
+
 type Scale = ScaleLinear<number, number>;
 type Layer = Selection<SVGGElement, unknown, null, undefined>;
 
@@ -134,9 +137,9 @@ function drawMitigations(
   x: Scale,
   y: Scale,
   options: FrontierOptions,
-): Array<LabelRequest & { className: string }> {
+): ChartLabel[] {
   const layer = root.append("g").attr("class", "fw-mitigations");
-  const labels: Array<LabelRequest & { className: string }> = [];
+  const labels: ChartLabel[] = [];
   const curves = new Map<string, Mitigation[]>();
   for (const item of items) {
     if (item.curve !== null) {
@@ -157,13 +160,7 @@ function drawMitigations(
       );
     const last = members[members.length - 1];
     if (last !== undefined) {
-      labels.push({
-        x: x(last.disparity),
-        y: y(last.objective),
-        text: name,
-        side: "below",
-        className: MITIGATION_LABEL,
-      });
+      labels.push(mitigationLabel(x(last.disparity), y(last.objective), name));
     }
   }
   const marks = layer
@@ -178,19 +175,18 @@ function drawMitigations(
   marks.append("title").text((item) => describeMitigation(item, options));
   marks.append("path").attr("class", "fw-mitigation-mark").attr("d", TRIANGLE_PATH);
   for (const item of items.filter((one) => one.curve === null)) {
-    labels.push({
-      x: x(item.disparity),
-      y: y(item.objective),
-      text: item.label,
-      side: "below",
-      className: MITIGATION_LABEL,
-    });
+    labels.push(mitigationLabel(x(item.disparity), y(item.objective), item.label));
   }
   return labels;
 }
 
+/** A model's (or a curve of models') label, under its mark. */
+function mitigationLabel(x: number, y: number, text: string): ChartLabel {
+  return { x, y, text, side: "below", className: MITIGATION_LABEL };
+}
+
 /** The labels of the reference points and other libraries' models, out of each other's way. */
-function drawLabels(root: Layer, requests: ReadonlyArray<LabelRequest & { className: string }>): void {
+function drawLabels(root: Layer, requests: readonly ChartLabel[]): void {
   const layer = root.append("g").attr("class", "fw-labels");
   const placed = placeLabels(requests, {
     left: 2,
@@ -231,7 +227,7 @@ function drawPoints(
   x: Scale,
   y: Scale,
   options: FrontierOptions,
-): Array<LabelRequest & { className: string }> {
+): ChartLabel[] {
   const lines = root.append("g").attr("class", "fw-frontier-lines");
   for (const [kind, steps] of [
     ["thresholds", true],
