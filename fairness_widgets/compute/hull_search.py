@@ -26,6 +26,7 @@ from fairness_widgets.compute.box_lp import BoxLP, Solved
 from fairness_widgets.compute.compiled import beside_in_runs, together, worth_compiling
 from fairness_widgets.compute.convex_hulls import hull_corners, joined_runs, upper_hulls, upper_hulls_of_run
 from fairness_widgets.compute.dual_simplex import StartBasis
+from fairness_widgets.compute.hull_envelopes_kernel import Envelopes, envelopes, summed_hulls
 from fairness_widgets.compute.selection import Selection
 
 
@@ -41,7 +42,7 @@ class Mixture:
 
 #: The compiled searches' arguments: the hull, the sorted breakpoints, the epsilons, the
 #: lowest start per eps and the highest start.
-KernelArguments = tuple[kernels.Hull, NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float]
+KernelArguments = tuple[Envelopes, NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float]
 
 
 class Hulls:
@@ -69,8 +70,13 @@ class Hulls:
         self.x, self.v = rate[self.corners], value[self.corners]
         self.band = 2.0 * np.arange(len(lengths))
         self.key = self.x + np.repeat(self.band, lengths)
-        peaks = [a + int(np.argmax(self.v[a : b + 1])) for a, b in zip(self.start, self.last, strict=True)]
-        self.peak = self.x[peaks]
+        #: Each group's best corner (the first of its largest value), and its rate.
+        self.peak_corner = _first_highest_of_runs(self.v, self.start, lengths)
+        self.peak = self.x[self.peak_corner]
+        #: The summed hull value of a window as two functions of one rate (see hull_envelopes_kernel).
+        self.envelopes = envelopes(
+            self.x, self.v, self.start, self.last, self.peak_corner, compiled=self.use_kernels
+        )
         self._best_starts: dict[bytes, tuple[NDArray[np.intp], NDArray[np.float64]]] = {}
         self._best_start_of: dict[float, float] = {}  # per eps, for the kernels
         self.base = np.unique(np.concatenate([self.x, self.peak]))  # sorted, distinct
@@ -90,8 +96,7 @@ class Hulls:
     def _kernel_arguments(self, epsilons: NDArray[np.float64]) -> KernelArguments:
         lowest = float(self.x[self.start].max()) - epsilons
         highest = float(self.x[self.last].min())
-        hull = (self.x, self.v, self.start, self.last, self.peak)
-        return (hull, self.base, epsilons, lowest, highest)
+        return (self.envelopes, self.base, epsilons, lowest, highest)
 
     def best_start_values(self, epsilons: NDArray[np.float64]) -> NDArray[np.float64]:
         """Per eps, the window start with the largest summed hull value."""
@@ -135,10 +140,7 @@ class Hulls:
     def totals(self, starts: NDArray[np.float64], epsilon: NDArray[np.float64]) -> NDArray[np.float64]:
         """Sum over groups of the best (randomised) value with rate in [s, s + eps]; starts
         have shape (epsilons, candidates)."""
-        peak = self.peak[:, None, None]
-        target = np.clip(peak, starts[None], (starts + epsilon[:, None])[None])
-        totals: NDArray[np.float64] = self.value_at(target).sum(axis=0)
-        return totals
+        return summed_hulls(self.envelopes, starts, epsilon)
 
     def candidates(self, epsilons: NDArray[np.float64]) -> NDArray[np.float64]:
         """Per eps (rows), the sorted window starts where the summed hull value bends:
@@ -213,6 +215,19 @@ class Hulls:
         right = first_reaching(best.copy(), np.full(len(rows), last, dtype=np.intp), rising=False)
         # The value is linear between candidates: widen to the neighbours to be safe.
         return candidates[rows, np.maximum(left - 1, 0)], candidates[rows, np.minimum(right + 1, last)]
+
+
+def _first_highest_of_runs(
+    values: NDArray[np.float64], starts: NDArray[np.intp], lengths: NDArray[np.intp]
+) -> NDArray[np.intp]:
+    """Per run ``starts[i] .. + lengths[i]`` (consecutive, none empty), the index of its
+    first largest value, as ``np.argmax`` gives it (no loop over the runs)."""
+    tops = np.flatnonzero(values == np.repeat(np.maximum.reduceat(values, starts), lengths))
+    run = np.searchsorted(starts, tops, side="right") - 1
+    first = np.ones(len(tops), dtype=bool)
+    first[1:] = run[1:] != run[:-1]
+    found: NDArray[np.intp] = tops[first]
+    return found
 
 
 def given_or_built(

@@ -4,8 +4,9 @@ window start for each allowed disparity, and the starts whose hull value reaches
 The window starts where the summed hull value F bends are the sorted hull corners and
 peaks (``base``), the same minus eps, and the ends of the feasible starts. F is concave in
 the start, so on each of those sorted sets it rises then falls: each set is searched by
-bisection on its own, with no merged copy per eps, and the answers are combined. Same
-answers as the numpy methods, which merge the sets.
+bisection on its own, with no merged copy per eps, and the answers are combined. F is
+read from its two one-rate parts (:mod:`hull_envelopes_kernel`). Same answers as the numpy
+methods, which merge the sets.
 """
 
 from __future__ import annotations
@@ -14,44 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fairness_widgets.compute.compiled import kernel
-
-#: Every group's hull as one argument: corners' rates and values, each group's first and
-#: last corner, each group's rate of its best value.
-Hull = tuple[
-    NDArray[np.float64], NDArray[np.float64], NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]
-]
-
-
-@kernel
-def _hull_value(
-    x: NDArray[np.float64], v: NDArray[np.float64], start: int, last: int, target: float
-) -> float:
-    """The group's hull (corners ``start .. last``) at rate ``target``, held flat outside."""
-    lo, hi = start, last
-    while lo < hi:  # the last corner with x <= target (start if none)
-        mid = (lo + hi + 1) >> 1
-        if x[mid] <= target:
-            lo = mid
-        else:
-            hi = mid - 1
-    j = min(lo, max(last - 1, start))
-    following = min(j + 1, last)
-    width = x[following] - x[j]
-    along = (target - x[j]) / width if width > 0 else 0.0
-    along = min(max(along, 0.0), 1.0)
-    value: float = v[j] + along * (v[following] - v[j])
-    return value
-
-
-@kernel
-def _total(hull: Hull, window_start: float, epsilon: float) -> float:
-    """Sum over groups of the best hull value with rate in [window_start, + epsilon]."""
-    x, v, start, last, peak = hull
-    total = 0.0
-    for g in range(len(start)):
-        target = min(max(peak[g], window_start), window_start + epsilon)
-        total += _hull_value(x, v, start[g], last[g], target)
-    return total
+from fairness_widgets.compute.hull_envelopes_kernel import Envelopes, summed_hull
 
 
 @kernel
@@ -70,7 +34,7 @@ def _first_above(base: NDArray[np.float64], shift: float, bound: float, strictly
 
 @kernel
 def _leftmost_best(
-    hull: Hull, base: NDArray[np.float64], shift: float, first: int, last: int, epsilon: float
+    hull: Envelopes, base: NDArray[np.float64], shift: float, first: int, last: int, epsilon: float
 ) -> int:
     """Index in [first, last) (needs first < last) of the leftmost start ``base - shift``
     with the largest summed hull value (concave in the start: bisect on its slope)."""
@@ -81,7 +45,7 @@ def _leftmost_best(
         following = mid + 1
         while following < hi and base[following] - shift == here:  # the next distinct start
             following += 1
-        if _total(hull, base[following] - shift, epsilon) <= _total(hull, here, epsilon):
+        if summed_hull(hull, base[following] - shift, epsilon) <= summed_hull(hull, here, epsilon):
             hi = mid
         else:
             lo = following
@@ -90,20 +54,20 @@ def _leftmost_best(
 
 @kernel
 def _window_best(
-    hull: Hull, base: NDArray[np.float64], epsilon: float, lowest: float, highest: float
+    hull: Envelopes, base: NDArray[np.float64], epsilon: float, lowest: float, highest: float
 ) -> float:
     """The leftmost window start with the largest summed hull value: the best of the two
     ends and of each set of bends (corners and peaks; the same minus eps) inside."""
     best_start = lowest
-    best = _total(hull, lowest, epsilon)
-    at_highest = _total(hull, highest, epsilon)
+    best = summed_hull(hull, lowest, epsilon)
+    at_highest = summed_hull(hull, highest, epsilon)
     for shift in (0.0, epsilon):
         first = _first_above(base, shift, lowest, True)
         last = _first_above(base, shift, highest, False)
         if first < last:
             k = _leftmost_best(hull, base, shift, first, last, epsilon)
             start = base[k] - shift
-            value = _total(hull, start, epsilon)
+            value = summed_hull(hull, start, epsilon)
             if value > best or (value == best and start < best_start):
                 best, best_start = value, start
     if at_highest > best:
@@ -113,7 +77,7 @@ def _window_best(
 
 @kernel
 def best_starts(
-    hull: Hull,
+    hull: Envelopes,
     base: NDArray[np.float64],
     epsilons: NDArray[np.float64],
     lowest: NDArray[np.float64],
@@ -129,14 +93,20 @@ def best_starts(
 
 @kernel
 def _last_below(
-    hull: Hull, base: NDArray[np.float64], shift: float, first: int, last: int, epsilon: float, level: float
+    hull: Envelopes,
+    base: NDArray[np.float64],
+    shift: float,
+    first: int,
+    last: int,
+    epsilon: float,
+    level: float,
 ) -> int:
     """Last index in [first, last) whose start's hull value is below ``level``, where the
     value rises along the range (first - 1 if none)."""
     lo, hi = first - 1, last - 1
     while lo < hi:
         mid = (lo + hi + 1) >> 1
-        if _total(hull, base[mid] - shift, epsilon) < level:
+        if summed_hull(hull, base[mid] - shift, epsilon) < level:
             lo = mid
         else:
             hi = mid - 1
@@ -145,14 +115,20 @@ def _last_below(
 
 @kernel
 def _first_below(
-    hull: Hull, base: NDArray[np.float64], shift: float, first: int, last: int, epsilon: float, level: float
+    hull: Envelopes,
+    base: NDArray[np.float64],
+    shift: float,
+    first: int,
+    last: int,
+    epsilon: float,
+    level: float,
 ) -> int:
     """First index in [first, last) whose start's hull value is below ``level``, where the
     value falls along the range (last if none)."""
     lo, hi = first, last
     while lo < hi:
         mid = (lo + hi) >> 1
-        if _total(hull, base[mid] - shift, epsilon) < level:
+        if summed_hull(hull, base[mid] - shift, epsilon) < level:
             hi = mid
         else:
             lo = mid + 1
@@ -161,7 +137,7 @@ def _first_below(
 
 @kernel
 def starts_reaching(
-    hull: Hull,
+    hull: Envelopes,
     base: NDArray[np.float64],
     epsilons: NDArray[np.float64],
     lowest: NDArray[np.float64],
