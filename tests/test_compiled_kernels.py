@@ -20,6 +20,7 @@ from fairness_widgets.compute import (
     compiled,
     convex_hulls_kernel,
     operating_points_kernel,
+    point_values_kernel,
     window_search_kernel,
 )
 from fairness_widgets.compute.cells import Cells
@@ -315,6 +316,31 @@ def test_equalized_odds_chains_on_threads_reach_the_one_thread_optimum(
     constrained = several[several["kind"] == "randomised thresholds"]
     assert len(constrained) == 21
     assert (constrained["disparity"] <= constrained["epsilon"] + 1e-9).all()
+
+
+@pytest.mark.parametrize("falls", [False, True])
+def test_point_values_pass_finds_the_best_and_a_fall_where_every_rate_is_defined(falls: bool) -> None:
+    """Records whose precision is defined everywhere (no point predicting no one): each
+    group's best is the first of its largest values, here the last point of one group,
+    and a fall of the rate within a group is seen."""
+    tp = np.array([1, 2, 3, 5, 4, 6, 9], dtype=np.int64)
+    fp = np.array([1, 1, 1, 1, 2, 2, 2], dtype=np.int64)
+    if falls:
+        tp[5], fp[5] = 6, 5  # precision 6 / 11 after 4 / 6: falls
+    counts = np.stack([np.zeros_like(tp), tp, fp], axis=1)
+    offsets = np.array([0, 4, 7], dtype=np.intp)
+    value, rates = np.empty(len(tp)), np.empty((1, len(tp)))
+    kinds = np.array([point_values_kernel.PRECISION], dtype=np.intp)
+    defined, best, ordered = point_values_kernel.point_values_pass(
+        counts, offsets, 1.0, 1.0, kinds, value, rates
+    )
+    np.testing.assert_array_equal(value, tp - fp)
+    np.testing.assert_array_equal(rates[0], tp / (tp + fp))
+    np.testing.assert_array_equal(defined, [[4, 3]])
+    expected = [int(np.argmax(value[a:b])) + a for a, b in itertools.pairwise(offsets)]
+    np.testing.assert_array_equal(best, expected)
+    assert best.tolist() == [3, 6]  # each group's last point
+    assert ordered == (not falls) == bool((np.diff(rates[0][4:]) >= 0).all())
 
 
 @pytest.mark.parametrize("constraint", CONSTRAINTS)

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fairness_widgets.compute.compiled import kernel
+from fairness_widgets.compute.convex_hulls_kernel import first_highest
 
 #: Rate codes (see ``constraint_rates.RATE_KINDS``).
 SELECTION, TRUE_POSITIVE, FALSE_POSITIVE, PRECISION = 0, 1, 2, 3
@@ -42,20 +43,21 @@ def point_values_pass(
             value[i] = tp_weight * counts[i, 1] - fp_weight * counts[i, 2]
         for r in range(len(kinds)):
             defined[r, g] = _fill_rate(counts, start, end, kinds[r], rates[r])
+        first = rates[0]
+        if defined[0, g] == end - start:  # the usual case: straight loops, no branches
+            best[g] = first_highest(value, start, end)
+            falls = 0
+            for i in range(start + 1, end):
+                falls += first[i] < first[i - 1]
+            ordered = ordered and falls == 0
+            continue
+        ordered = False
         best[g] = start
         top = -np.inf
-        previous = -np.inf
-        first = rates[0]
         for i in range(start, end):
-            if np.isfinite(first[i]):
-                if value[i] > top:
-                    top = value[i]
-                    best[g] = i
-                if first[i] < previous:
-                    ordered = False
-                previous = first[i]
-            else:
-                ordered = False
+            if np.isfinite(first[i]) and value[i] > top:
+                top = value[i]
+                best[g] = i
     return defined, best, ordered
 
 
