@@ -863,7 +863,7 @@ def parts_section(bench: Benchmark) -> list[str]:
         "but 0, in one chain, each solve starting from the basis the wider one left, the first "
         "from each group's best corner) have a column per ROC hull corner, about 2,500 at any "
         "resolution from 1e-4 to 1e-3, and 200 rows. The compiled dual simplex takes about as "
-        "many steps as HiGHS (0-30 a solve) at 20-30 us a step; a HiGHS re-solve costs 0.3-0.5 "
+        "many steps as HiGHS (0-30 a solve) at about 15 us a step; a HiGHS re-solve costs 0.3-0.5 "
         "ms whatever its steps (profiled: it checks the whole model, draws its random vectors and "
         "measures the KKT errors on every run). HiGHS now only takes over where the dual simplex "
         "cannot vouch for its answer.",

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from fairness_widgets.compute import box_lp, compiled, dual_simplex, hull_search
+from fairness_widgets.compute import box_lp, compiled, dual_simplex, dual_simplex_kernel, hull_search
 from fairness_widgets.compute.hull_search import Mixture, equalized_odds_search
 
 pytestmark = pytest.mark.skipif(
@@ -250,6 +250,71 @@ def test_the_basis_inverse_from_the_structural_part_is_the_inverse(monkeypatch: 
     np.testing.assert_allclose(inverse @ full, np.eye(m), atol=1e-10)
     # A basis that is not one (a row with neither its logical nor a structural column).
     assert dual_simplex.basis_inverse(matrix, start.basic[:-1]) is None
+
+
+def _captured_programme(monkeypatch: pytest.MonkeyPatch, problem: Problem) -> tuple[box_lp.BoxLP, object]:
+    """The equalized-odds programme and start basis ``equalized_odds_search`` hands over."""
+    captured: dict[str, object] = {}
+    real = box_lp.BoxLP.solve_each
+
+    def capture(self: box_lp.BoxLP, b_ubs: list[NDArray[np.float64]], start: object = None) -> object:
+        captured.update(programme=self, start=start)
+        return real(self, b_ubs, start)  # type: ignore[arg-type]
+
+    _solve(
+        monkeypatch,
+        problem,
+        warm=True,
+        patch=lambda context: context.setattr(box_lp.BoxLP, "solve_each", capture),
+    )
+    programme = captured["programme"]
+    assert isinstance(programme, box_lp.BoxLP)
+    return programme, captured["start"]
+
+
+def test_the_inverse_updated_step_by_step_inverts_the_final_basis(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each step updates the inverse only where the pivot row is not zero, and each row's
+    length with it: after a chain of solves (many steps) the inverse still inverts the
+    basis it ended on, and the kept lengths are the rows' lengths."""
+    problem = _roc_points(21, 10, 2_000, None)
+    programme, start = _captured_programme(monkeypatch, problem)
+    assert isinstance(start, dual_simplex.StartBasis)
+    matrix = programme.matrix
+    m, n = matrix.shape
+    col_lower, col_upper, row_lower, row_upper = programme._bounds()
+    lower = np.concatenate([col_lower, row_lower])
+    upper = np.concatenate([col_upper, row_upper])
+    status = np.full(n + m, dual_simplex_kernel.AT_LOWER, dtype=np.int8)
+    status[start.at_upper] = dual_simplex_kernel.AT_UPPER
+    status[start.basic] = dual_simplex_kernel.BASIC
+    x = np.where(status == dual_simplex_kernel.AT_UPPER, upper, np.where(status == 0, lower, 0.0))
+    basic = start.basic.astype(np.int64)
+    inverse = dual_simplex.basis_inverse(matrix, basic)
+    assert inverse is not None
+    cost = np.concatenate([programme.cost, np.zeros(m)])
+    epsilons = _epsilons(*problem)[::-1][:-1]  # widest first, eps = 0 left out
+    uppers = np.repeat(epsilons[:, None] / 2.0, 4 * (m // 5), axis=1)
+    d = np.zeros(n + m)
+    columns = dual_simplex._sparse(matrix, n)
+    rows = dual_simplex._sparse(matrix.tocsr(), m)
+    lengths = dual_simplex_kernel.row_lengths(inverse)
+    dual_simplex_kernel.refresh_dual(d, cost, basic, status, inverse, columns)
+    moved = 0
+    for k in range(len(uppers)):
+        window = slice(n, n + uppers.shape[1])
+        upper[window] = uppers[k]
+        x[window] = np.where(status[window] == dual_simplex_kernel.AT_UPPER, uppers[k], x[window])
+        dual_simplex_kernel.refresh_primal(x, basic, status, inverse, columns)
+        before = basic.copy()
+        outcome = dual_simplex_kernel.dual_simplex(
+            x, d, lower, upper, basic, status, inverse, columns, 500, rows, lengths
+        )
+        assert outcome == dual_simplex_kernel.OPTIMAL
+        moved += int((basic != before).sum())
+    assert moved >= 20  # the basis moved a good deal
+    full = np.hstack([matrix.toarray(), -np.eye(m)])[:, basic]
+    np.testing.assert_allclose(inverse @ full, np.eye(m), atol=1e-9)
+    np.testing.assert_allclose(lengths, (inverse**2).sum(axis=1), rtol=1e-8, atol=1e-12)
 
 
 def test_a_group_with_one_score_level_is_the_diagonal(monkeypatch: pytest.MonkeyPatch) -> None:

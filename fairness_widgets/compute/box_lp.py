@@ -133,7 +133,7 @@ class BoxLP:
 
         Given a ``start`` basis that is dual feasible for every ``b_ub`` (and the compiled
         kernels loaded), they are re-solved in turn from it by the compiled dual simplex
-        (:mod:`~fairness_widgets.compute.dual_simplex`: a few steps of 20-30 us each,
+        (:mod:`~fairness_widgets.compute.dual_simplex`: a few steps of about 15 us each,
         where a HiGHS run costs 0.3-0.5 ms whatever its steps). HiGHS re-solves the rest
         from where that could not vouch for its answer, or all of them: with a programme
         of at least ``CHAIN_COLUMNS`` columns dealt out in turn to one chain per thread

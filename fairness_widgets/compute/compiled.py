@@ -69,6 +69,19 @@ def kernel(function: F) -> F:
         return cast(F, numba.njit(cache=False, **options)(function))
 
 
+def summing_kernel(function: F) -> F:
+    """:func:`kernel` for a sum of products (a dot product): the compiler may add the terms
+    in any order, so it adds them several at a time (SIMD); the last bits of the result
+    may differ from adding them in turn."""
+    if numba is None:
+        return function
+    options = {"nogil": True, "error_model": "numpy", "fastmath": {"reassoc", "contract"}}
+    try:
+        return cast(F, numba.njit(cache=True, **options)(function))
+    except RuntimeError:
+        return cast(F, numba.njit(cache=False, **options)(function))
+
+
 def worth_compiling(n_points: int) -> bool:
     """Use the compiled kernels for a problem of ``n_points`` operating points? Yes from
     :data:`MIN_POINTS` on; once that has been answered yes in this process (the kernels are

@@ -7,8 +7,13 @@ columns and ``m`` rows, written with one logical variable per row (its activity)
 feasible basis stays dual feasible when row bounds change, and dual simplex steps then
 restore primal feasibility: from one allowed disparity to the next, a few. HiGHS needs
 0.3-0.5 ms a re-solve whatever the steps (it checks the model and rebuilds its row-wise
-copy on every run); here a step costs a row of the inverse, a pass over the columns
-and a rank-one update of the inverse (m = 200: about 30 us).
+copy on every run); here a step costs the pivot row (from the rows where the inverse's
+row is not zero: its group's and the centres'), a pass over the columns, and an update of
+the inverse over that row's non-zero entries (m = 200: about 15 us, 30 us when it
+updated the whole inverse). The rows' lengths (pricing) are kept from step to step, and
+the basic variables' values are dot products summed several terms at a time: a
+re-solve's fixed work fell from about 190 to 70 us, and the 20 re-solves of 1e6 rows in
+40 groups binned at 0.01 (107 steps) from 7.6 to 3.0 ms.
 
 Each solve ends with a check from scratch (row activities and bounds from the inverse,
 reduced costs from fresh duals); the sequence stops at a solve that fails it, stalls or
@@ -20,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from fairness_widgets.compute.compiled import kernel
+from fairness_widgets.compute.compiled import kernel, summing_kernel
 
 #: A sparse matrix as the kernels take it: the number of columns (rows), then the
 #: pointers, indices and values of its compressed columns (rows).
@@ -34,6 +39,15 @@ PRIMAL_TOLERANCE = 1e-9
 PIVOT_TOLERANCE = 1e-9
 #: Dual feasibility, as HiGHS's default (the bases it hands over meet it).
 DUAL_TOLERANCE = 1e-7
+
+
+@summing_kernel
+def _dot(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    """``a @ b`` of two rows (in SIMD-wide steps: see :func:`summing_kernel`)."""
+    total = 0.0
+    for i in range(len(a)):
+        total += a[i] * b[i]
+    return total
 
 
 @kernel
@@ -57,10 +71,7 @@ def refresh_primal(
             for k in range(indptr[j], indptr[j + 1]):
                 rhs[indices[k]] += data[k] * x[j]
     for p in range(m):
-        total = 0.0
-        for i in range(m):
-            total += inverse[p, i] * rhs[i]
-        x[basic[p]] = -total
+        x[basic[p]] = -_dot(inverse[p], rhs)
 
 
 @kernel
@@ -91,6 +102,16 @@ def refresh_dual(
 
 
 @kernel
+def row_lengths(inverse: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Each row of the inverse's squared length."""
+    m = inverse.shape[0]
+    lengths = np.empty(m)
+    for p in range(m):
+        lengths[p] = _dot(inverse[p], inverse[p])
+    return lengths
+
+
+@kernel
 def dual_simplex(
     x: NDArray[np.float64],
     d: NDArray[np.float64],
@@ -102,19 +123,23 @@ def dual_simplex(
     columns: Sparse,
     max_steps: int,
     rows: Sparse,
+    lengths: NDArray[np.float64],
 ) -> int:
     """Dual simplex steps from a dual feasible basis until the basic values are within
     their bounds (OPTIMAL), no column can enter (NO_ENTERING: the rows cannot be met, or
     the numbers went astray) or ``max_steps`` are spent (STALLED). Updates everything in
-    place."""
+    place, ``lengths`` too: each row of the inverse's squared length (dual steepest edge
+    pricing; see :func:`row_lengths`)."""
     n, indptr, indices, data = columns
     row_ptr, row_cols, row_vals = rows[1], rows[2], rows[3]
     m = len(basic)
     alpha = np.empty(n + m)
     column = np.empty(m)
+    # Where the pivot row of the inverse is not zero: its group's rows and the centres'
+    # (the update of the inverse and the pivot row read only these).
+    nonzero = np.empty(m, dtype=np.int64)
     for step in range(max_steps + 1):
-        # Leaving: dual steepest edge, the largest infeasibility for the length of its
-        # row of the inverse (exact lengths: the inverse is at hand).
+        # Leaving: the largest infeasibility for the length of its row of the inverse.
         r, score, delta = -1, 0.0, 0.0
         for p in range(m):
             v = basic[p]
@@ -124,29 +149,29 @@ def dual_simplex(
                 gap = x[v] - upper[v]
             else:
                 continue
-            length = 0.0
-            for i in range(m):
-                length += inverse[p, i] * inverse[p, i]
-            if gap * gap > score * length:
-                r, score, delta = p, gap * gap / length, gap
+            if gap * gap > score * lengths[p]:
+                r, score, delta = p, gap * gap / lengths[p], gap
         if r < 0:
             return OPTIMAL
         if step == max_steps:
             break
-        row = inverse[r]
         sign = -1.0 if delta < 0.0 else 1.0
+        count = 0
+        for i in range(m):
+            if inverse[r, i] != 0.0:
+                nonzero[count] = i
+                count += 1
         # Entering: the smallest dual ratio, the largest pivot among near ties.
         # The pivot row of every column, row by row of the matrix (``rows``: the
-        # structural columns by rows): a row of the inverse is zero outside its group's
-        # rows and the centres', so most are skipped.
-        for j in range(n):
+        # structural columns by rows), over the rows where the inverse's row is not zero.
+        for j in range(n + m):
             alpha[j] = 0.0
-        for i in range(m):
-            weight = row[i]
+        for c in range(count):
+            i = nonzero[c]
+            weight = inverse[r, i]
             alpha[n + i] = -weight
-            if weight != 0.0:
-                for k in range(row_ptr[i], row_ptr[i + 1]):
-                    alpha[row_cols[k]] += weight * row_vals[k]
+            for k in range(row_ptr[i], row_ptr[i + 1]):
+                alpha[row_cols[k]] += weight * row_vals[k]
         q, best_ratio, best_pivot = -1, np.inf, 0.0
         for j in range(n + m):
             if status[j] == BASIC:
@@ -193,14 +218,23 @@ def dual_simplex(
             status[leaving], x[leaving] = AT_UPPER, upper[leaving]
         status[q] = BASIC
         basic[r] = q
-        # The inverse: pivot on row r.
-        for i in range(m):
+        # The inverse: pivot on row r, over its non-zero entries (fill-in comes only
+        # there); each other row's length follows from its product with row r.
+        length_r = 0.0
+        for c in range(count):
+            i = nonzero[c]
             inverse[r, i] /= pivot
+            length_r += inverse[r, i] * inverse[r, i]
         for p in range(m):
             factor = column[p]
             if p != r and factor != 0.0:
-                for i in range(m):
+                product = 0.0
+                for c in range(count):
+                    i = nonzero[c]
+                    product += inverse[p, i] * inverse[r, i]
                     inverse[p, i] -= factor * inverse[r, i]
+                lengths[p] = max(lengths[p] - 2.0 * factor * product + factor * factor * length_r, 1e-12)
+        lengths[r] = length_r
     return STALLED
 
 
@@ -261,6 +295,7 @@ def solve_sequence(
     n = columns[0]
     first = row_uppers.shape[1]
     refresh_dual(d, cost, basic, status, inverse, columns)
+    lengths = row_lengths(inverse)
     for k in range(row_uppers.shape[0]):
         for i in range(first):
             upper[n + i] = row_uppers[k, i]
@@ -278,6 +313,7 @@ def solve_sequence(
             columns,
             max_steps,
             rows,
+            lengths,
         )
         if outcome != OPTIMAL:
             return k
