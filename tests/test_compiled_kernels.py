@@ -7,6 +7,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import itertools
+import threading
 import types
 
 import numpy as np
@@ -104,6 +105,7 @@ def test_operating_points_in_parts_on_threads_are_identical(
     numpy_points = _run(monkeypatch, False, lambda: operating_points(view, cells, weights))
     with monkeypatch.context() as patch:
         patch.setattr(compiled, "THREADS", threads)
+        patch.setattr(compiled, "THREAD_POINTS", 0)  # threads on small problems too
         patch.setattr(operating_points_kernel, "PART_CELLS", 1)
         bounds = operating_points_kernel.part_bounds(np.sort(cells.score), threads)
         assert len(bounds) == threads + 1  # as many parts as threads here
@@ -131,6 +133,7 @@ def test_binned_points_from_the_table_are_the_score_order_pass(
     cells = _shuffled(audit.cells, 11) if shuffle else audit.cells
     with monkeypatch.context() as patch:
         patch.setattr(compiled, "THREADS", threads)
+        patch.setattr(compiled, "THREAD_POINTS", 0)  # threads on small problems too
         patch.setattr(operating_points_kernel, "PART_CELLS", 1)
         patch.setattr(binned_points_kernel, "RUN_ENTRIES", 1)
         for view in all_views(cells):
@@ -289,6 +292,7 @@ def test_one_thread_and_several_give_the_same_frontier(
     def frontier(threads: int) -> pd.DataFrame:
         with monkeypatch.context() as patch:
             patch.setattr(compiled, "THREADS", threads)
+            patch.setattr(compiled, "THREAD_POINTS", 0)  # threads on small problems too
             patch.setattr(compiled, "MIN_POINTS", 0)
             return audit.tradeoff(constraint).points
 
@@ -307,6 +311,7 @@ def test_equalized_odds_chains_on_threads_reach_the_one_thread_optimum(
     def frontier(threads: int) -> pd.DataFrame:
         with monkeypatch.context() as patch:
             patch.setattr(compiled, "THREADS", threads)
+            patch.setattr(compiled, "THREAD_POINTS", 0)  # threads on small problems too
             patch.setattr(compiled, "MIN_POINTS", 0)
             patch.setattr(box_lp, "CHAIN_COLUMNS", 0)  # this programme has ~300 columns
             return audit.tradeoff("equalized_odds").points
@@ -358,6 +363,7 @@ def test_point_values_in_runs_of_groups_on_threads_are_the_one_pass_values(
     def values(threads: int, split: int) -> object:
         with monkeypatch.context() as patch:
             patch.setattr(compiled, "THREADS", threads)
+            patch.setattr(compiled, "THREAD_POINTS", 0)  # threads on small problems too
             patch.setattr(compiled, "RUN_POINTS", split)
             return point_values(points, goal, constraint)
 
@@ -365,6 +371,7 @@ def test_point_values_in_runs_of_groups_on_threads_are_the_one_pass_values(
     for threads in (1, 3):  # the runs above: one, and one per thread
         with monkeypatch.context() as patch:
             patch.setattr(compiled, "THREADS", threads)
+            patch.setattr(compiled, "THREAD_POINTS", 0)  # threads on small problems too
             assert len(compiled.group_runs(points.offsets, 10**9)) == threads
     np.testing.assert_array_equal(runs.value, one.value)  # type: ignore[attr-defined]
     for name, rate in one.rates.items():  # type: ignore[attr-defined]
@@ -451,6 +458,7 @@ def test_roc_hull_corners_from_the_points_under_the_chords_are_all_the_corners(
     def corners(threads: int) -> object:
         with monkeypatch.context() as patch:
             patch.setattr(compiled, "THREADS", threads)
+            patch.setattr(compiled, "THREAD_POINTS", 0)  # threads on small problems too
             patch.setattr(compiled, "RUN_POINTS", 1)
             return _run(monkeypatch, True, lambda: hull_corners(x, y, offsets))
 
@@ -468,6 +476,7 @@ def test_frontiers_asked_from_several_threads_at_once_finish_and_agree(
     tasks queued before them): four frontiers at once all finish, as computed alone."""
     audit = _audit(5, None, n=30_000)
     monkeypatch.setattr(compiled, "THREADS", 2)
+    monkeypatch.setattr(compiled, "THREAD_POINTS", 0)  # threads on small problems too
     monkeypatch.setattr(compiled, "MIN_POINTS", 0)
     monkeypatch.setattr(compiled, "RUN_POINTS", 1)  # runs and parts on every pass
     monkeypatch.setattr(operating_points_kernel, "PART_CELLS", 1)
@@ -480,6 +489,7 @@ def test_frontiers_asked_from_several_threads_at_once_finish_and_agree(
 
 def test_map_threads_keeps_order_and_raises_the_first_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compiled, "THREADS", 3)
+    monkeypatch.setattr(compiled, "THREAD_POINTS", 0)  # threads on small problems too
     assert compiled.map_threads(lambda k: k * k, range(10)) == [k * k for k in range(10)]
 
     def fail(k: int) -> int:
@@ -500,6 +510,29 @@ def test_map_threads_keeps_order_and_raises_the_first_error(monkeypatch: pytest.
     waiting = compiled.beside_in_runs(lambda run: fail(int(run[0])), list, np.array([0, 2, 4, 6]), 6)
     with pytest.raises(ValueError, match="group 4"):
         waiting()
+
+
+def test_small_problems_stay_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below ``THREAD_POINTS`` operating points a pass over groups runs here, in one run
+    (a hand-off costs more than the other core gives); from it on, in runs on the pool."""
+    monkeypatch.setattr(compiled, "THREADS", 2)
+    monkeypatch.setattr(compiled, "MIN_POINTS", 0)
+    monkeypatch.setattr(compiled, "RUN_POINTS", 1)
+    monkeypatch.setattr(compiled, "THREAD_POINTS", 10)
+    assert compiled.threads_for(9) == 1
+    assert compiled.threads_for(10) == 2
+    offsets = np.array([0, 2, 4, 6, 9])
+    seen: list[tuple[str, list[int]]] = []
+
+    def run(part: np.ndarray) -> list[int]:
+        seen.append((threading.current_thread().name, [int(part[0]), int(part[-1])]))
+        return [int(part[0]), int(part[-1])]
+
+    assert compiled.beside_in_runs(run, list, offsets, 9)() == [[0, 9]]
+    assert seen == [(threading.current_thread().name, [0, 9])]
+    seen.clear()
+    assert compiled.beside_in_runs(run, list, offsets, 10)() == [[0, 6], [6, 9]]  # two runs
+    assert all(name.startswith("fairness-widgets") for name, _ in seen)
 
 
 def test_a_bad_thread_count_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -187,7 +187,7 @@ def compiled_windows(
         # One task per thread: the seeds of its share of the eps, then branch and bounds,
         # the narrowest eps (which cost most) first, of any share whose seeds are in. A
         # task never waits for another (the shared pool may not have started it yet).
-        n_shares = min(compiled.THREADS, len(eps))
+        n_shares = min(compiled.threads_for(len(points.rate)), len(eps))
         share_of = np.arange(len(eps)) % n_shares
         seed_best, seed_low, a, b = (np.empty(len(eps)) for _ in range(4))
         ready = [False] * n_shares
