@@ -222,36 +222,6 @@ def test_a_wrong_inverse_is_caught_by_the_check(monkeypatch: pytest.MonkeyPatch)
     assert max(solved) == 0
 
 
-def test_the_basis_inverse_from_the_structural_part_is_the_inverse(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Built from the k x k block of the structural columns, it inverts the whole basis."""
-    problem = _roc_points(13, 6, 1_500, None)
-    captured: dict[str, object] = {}
-    real = box_lp.BoxLP.solve_each
-
-    def capture(self: box_lp.BoxLP, b_ubs: list[NDArray[np.float64]], start: object = None) -> object:
-        captured.update(programme=self, start=start)
-        return real(self, b_ubs, start)  # type: ignore[arg-type]
-
-    _solve(
-        monkeypatch,
-        problem,
-        warm=True,
-        patch=lambda context: context.setattr(box_lp.BoxLP, "solve_each", capture),
-    )
-    programme = captured["programme"]
-    start = captured["start"]
-    assert isinstance(programme, box_lp.BoxLP)
-    assert isinstance(start, dual_simplex.StartBasis)
-    matrix = programme.matrix
-    m = matrix.shape[0]
-    full = np.hstack([matrix.toarray(), -np.eye(m)])[:, start.basic]
-    inverse = dual_simplex.basis_inverse(matrix, start.basic)
-    assert inverse is not None
-    np.testing.assert_allclose(inverse @ full, np.eye(m), atol=1e-10)
-    # A basis that is not one (a row with neither its logical nor a structural column).
-    assert dual_simplex.basis_inverse(matrix, start.basic[:-1]) is None
-
-
 def _captured_programme(monkeypatch: pytest.MonkeyPatch, problem: Problem) -> tuple[box_lp.BoxLP, object]:
     """The equalized-odds programme and start basis ``equalized_odds_search`` hands over."""
     captured: dict[str, object] = {}
@@ -270,6 +240,20 @@ def _captured_programme(monkeypatch: pytest.MonkeyPatch, problem: Problem) -> tu
     programme = captured["programme"]
     assert isinstance(programme, box_lp.BoxLP)
     return programme, captured["start"]
+
+
+def test_the_basis_inverse_from_the_structural_part_is_the_inverse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built from the k x k block of the structural columns, it inverts the whole basis."""
+    programme, start = _captured_programme(monkeypatch, _roc_points(13, 6, 1_500, None))
+    assert isinstance(start, dual_simplex.StartBasis)
+    matrix = programme.matrix
+    m = matrix.shape[0]
+    full = np.hstack([matrix.toarray(), -np.eye(m)])[:, start.basic]
+    inverse = dual_simplex.basis_inverse(matrix, start.basic)
+    assert inverse is not None
+    np.testing.assert_allclose(inverse @ full, np.eye(m), atol=1e-10)
+    # A basis that is not one (a row with neither its logical nor a structural column).
+    assert dual_simplex.basis_inverse(matrix, start.basic[:-1]) is None
 
 
 def test_the_inverse_updated_step_by_step_inverts_the_final_basis(monkeypatch: pytest.MonkeyPatch) -> None:
