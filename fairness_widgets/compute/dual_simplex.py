@@ -35,10 +35,12 @@ def basis_inverse(matrix: sparse.csc_matrix, basic: NDArray[np.int64]) -> NDArra
     structural = np.flatnonzero(basic < n)
     logical = np.flatnonzero(basic >= n)
     logical_rows = basic[logical] - n
-    rows = np.setdiff1d(np.arange(m), logical_rows)
+    free = np.ones(m, dtype=bool)
+    free[logical_rows] = False
+    rows = np.flatnonzero(free)
     if len(rows) != len(structural):
         return None
-    columns = matrix[:, basic[structural]].toarray()  # m x k
+    columns = _dense_columns(matrix, basic[structural])  # m x k
     try:
         square = np.linalg.inv(columns[rows]) if len(rows) else np.zeros((0, 0))
     except np.linalg.LinAlgError:
@@ -48,6 +50,18 @@ def basis_inverse(matrix: sparse.csc_matrix, basic: NDArray[np.int64]) -> NDArra
     inverse[np.ix_(logical, rows)] = columns[logical_rows] @ square
     inverse[logical, logical_rows] = -1.0
     return inverse
+
+
+def _dense_columns(matrix: sparse.csc_matrix, chosen: NDArray[np.int64]) -> NDArray[np.float64]:
+    """The ``chosen`` columns of a compressed-column matrix as a dense array, read from
+    its arrays (scipy's column slicing costs ~0.1 ms of checks on a 200-row matrix)."""
+    starts = matrix.indptr[chosen]
+    lengths = matrix.indptr[chosen + 1] - starts
+    which = np.repeat(np.arange(len(chosen)), lengths)
+    at = np.arange(int(lengths.sum())) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    dense = np.zeros((matrix.shape[0], len(chosen)))
+    np.add.at(dense, (matrix.indices[at], which), matrix.data[at])  # (duplicates add, as scipy)
+    return dense
 
 
 def solve_each_from(

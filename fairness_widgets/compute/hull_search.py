@@ -12,6 +12,7 @@ the corners of each group's ROC hull.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -420,13 +421,13 @@ def _best_corners_basis(
     so those two rows are at their bound; the duals of all window rows are 0, and every
     corner's reduced cost is its group's best value minus its own (>= 0)."""
     n_weights = len(value)
-    order = np.lexsort((-value, group))  # by group, best first
-    firsts = np.searchsorted(group[order], np.arange(n_groups))
-    best = order[firsts]
+    # Each group's first best corner (the corners come group after group).
+    bounds = np.searchsorted(group, np.arange(n_groups + 1))
+    best = np.array([a + int(np.argmax(value[a:b])) for a, b in itertools.pairwise(bounds.tolist())])
     top_tpr, top_fpr = int(np.argmax(tpr[best])), int(np.argmax(fpr[best]))
     n_cols = n_weights + 2
     window_rows = np.arange(4 * n_groups)
     at_bound = np.array([top_tpr, 2 * n_groups + top_fpr])
-    logicals = n_cols + np.setdiff1d(window_rows, at_bound)
+    logicals = n_cols + np.delete(window_rows, np.unique(at_bound))
     basic = np.concatenate([best, [n_weights, n_weights + 1], logicals]).astype(np.int64)
     return StartBasis(basic=basic, at_upper=(n_cols + at_bound).astype(np.int64))
