@@ -271,7 +271,11 @@ def test_the_inverse_updated_step_by_step_inverts_the_final_basis(monkeypatch: p
     status = np.full(n + m, dual_simplex_kernel.AT_LOWER, dtype=np.int8)
     status[start.at_upper] = dual_simplex_kernel.AT_UPPER
     status[start.basic] = dual_simplex_kernel.BASIC
-    x = np.where(status == dual_simplex_kernel.AT_UPPER, upper, np.where(status == 0, lower, 0.0))
+    x = np.where(
+        status == dual_simplex_kernel.AT_UPPER,
+        upper,
+        np.where(status == dual_simplex_kernel.AT_LOWER, lower, 0.0),
+    )
     basic = start.basic.astype(np.int64)
     inverse = dual_simplex.basis_inverse(matrix, basic)
     assert inverse is not None

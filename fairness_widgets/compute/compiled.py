@@ -60,30 +60,31 @@ AVAILABLE = numba is not None
 ENABLED = os.environ.get("FAIRNESS_WIDGETS_COMPILED", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
-def kernel(function: F) -> F:
-    """Compile ``function`` with numba (lazily, on first call; cached on disk, or per
-    process where no cache folder is writable) when numba is installed; otherwise return
-    it unchanged (then :func:`worth_compiling` is False and nothing calls it)."""
+def _compiled(function: F, **options: object) -> F:
+    """``function`` compiled by numba with ``options`` besides the kernels' own (lazily, on
+    first call; cached on disk, or per process where no cache folder is writable), or
+    unchanged without numba."""
     if numba is None:
         return function
-    options = {"nogil": True, "error_model": "numpy"}
+    options = {"nogil": True, "error_model": "numpy", **options}
     try:
         return cast(F, numba.njit(cache=True, **options)(function))
     except RuntimeError:  # no writable cache folder (read-only install, no home): compile per process
         return cast(F, numba.njit(cache=False, **options)(function))
 
 
+def kernel(function: F) -> F:
+    """Compile ``function`` with numba (lazily, on first call; cached on disk, or per
+    process where no cache folder is writable) when numba is installed; otherwise return
+    it unchanged (then :func:`worth_compiling` is False and nothing calls it)."""
+    return _compiled(function)
+
+
 def summing_kernel(function: F) -> F:
     """:func:`kernel` for a sum of products (a dot product): the compiler may add the terms
     in any order, so it adds them several at a time (SIMD); the last bits of the result
     may differ from adding them in turn."""
-    if numba is None:
-        return function
-    options = {"nogil": True, "error_model": "numpy", "fastmath": {"reassoc", "contract"}}
-    try:
-        return cast(F, numba.njit(cache=True, **options)(function))
-    except RuntimeError:
-        return cast(F, numba.njit(cache=False, **options)(function))
+    return _compiled(function, fastmath={"reassoc", "contract"})
 
 
 def worth_compiling(n_points: int) -> bool:

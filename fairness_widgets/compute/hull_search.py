@@ -428,6 +428,6 @@ def _best_corners_basis(
     n_cols = n_weights + 2
     window_rows = np.arange(4 * n_groups)
     at_bound = np.array([top_tpr, 2 * n_groups + top_fpr])
-    logicals = n_cols + np.delete(window_rows, np.unique(at_bound))
+    logicals = n_cols + np.delete(window_rows, at_bound)  # (two rows, never the same)
     basic = np.concatenate([best, [n_weights, n_weights + 1], logicals]).astype(np.int64)
     return StartBasis(basic=basic, at_upper=(n_cols + at_bound).astype(np.int64))
