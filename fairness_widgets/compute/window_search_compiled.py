@@ -180,6 +180,7 @@ def compiled_windows(
         best[zero], low[zero], high[zero] = found[at], common[at], common[at]
     widest_gap = float(points.lowest.max() - points.highest.min())
     feasible = np.flatnonzero(~zero & (epsilons >= widest_gap - RATE_TOLERANCE))
+    found_picks: dict[int, NDArray[np.intp]] = {}
     if len(feasible):
         built = given_or_built(hulls, points.rate, points.value, points.offsets)
         eps = epsilons[feasible]
@@ -190,6 +191,8 @@ def compiled_windows(
         n_shares = min(compiled.threads_for(len(points.rate)), len(eps))
         share_of = np.arange(len(eps)) % n_shares
         seed_best, seed_low, a, b = (np.empty(len(eps)) for _ in range(4))
+        # Each eps's picks where its branch and bound beat the seeds (it found them).
+        picked = np.empty((len(eps), n_groups), dtype=np.intp)
         ready = [False] * n_shares
         waiting = np.argsort(eps, kind="stable").tolist()
         taking = threading.Lock()
@@ -201,7 +204,7 @@ def compiled_windows(
                         return int(waiting.pop(position))
             return None
 
-        def search(share: int) -> list[tuple[int, tuple[float, float, float]]]:
+        def search(share: int) -> list[tuple[int, tuple[float, float, float, bool]]]:
             mine = np.flatnonzero(share_of == share)
             found = search_range(
                 points.totals, built, points.lowest, points.highest, eps[mine], tolerance=tolerance
@@ -210,7 +213,7 @@ def compiled_windows(
                 whole[mine] = part
             with taking:
                 ready[share] = True
-            done: list[tuple[int, tuple[float, float, float]]] = []
+            done: list[tuple[int, tuple[float, float, float, bool]]] = []
             while (i := next_ready()) is not None:
                 result = branch_and_bound(
                     points.searchable,
@@ -221,14 +224,25 @@ def compiled_windows(
                     float(seed_low[i]),
                     RATE_TOLERANCE,
                     tolerance,
+                    picked[i],
                 )
                 done.append((i, result))
             return done
 
         for results in map_threads(search, range(n_shares)):
-            for i, result in results:
-                best[feasible[i]], low[feasible[i]], high[feasible[i]] = result
+            for i, (total, start, end, improved) in results:
+                best[feasible[i]], low[feasible[i]], high[feasible[i]] = total, start, end
+                if improved:
+                    found_picks[int(feasible[i])] = points.flat_index(picked[i])
     return [
-        None if not np.isfinite(best[k]) else points.picks(float(low[k]), float(high[k]))
+        None if not np.isfinite(best[k]) else _picks_of(points, found_picks, k, low[k], high[k])
         for k in range(len(epsilons))
     ]
+
+
+def _picks_of(
+    points: SortedPoints, found: dict[int, NDArray[np.intp]], k: int, low: float, high: float
+) -> NDArray[np.intp]:
+    """Eps ``k``'s picks: those its branch and bound found, else (a window the seeds
+    found, or eps = 0) each group's best in ``[low, high]``."""
+    return found[k] if k in found else points.picks(low, high)

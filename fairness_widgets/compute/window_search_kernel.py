@@ -356,9 +356,12 @@ def branch_and_bound(
     found_low: float,
     tolerance: float,
     value_tolerance: float,
-) -> tuple[float, float, float]:
+    chosen: NDArray[np.intp],
+) -> tuple[float, float, float, bool]:
     """The best window of width ``epsilon`` with its start in [start_low, start_high],
-    given one already found (value ``found``, start ``found_low``): (value, low, high).
+    given one already found (value ``found``, start ``found_low``): (value, low, high,
+    whether it beat the one found). Where it did, ``chosen`` gets each group's best point
+    in it (as :func:`window_picks` would find them: no search afterwards).
 
     For starts in [a, b] no choice beats each group's best in [a, b + eps] (the bound);
     each group can take its best in [b, a + eps] when b <= a + eps (a choice). Intervals
@@ -375,10 +378,11 @@ def branch_and_bound(
     stack_picks = np.empty((capacity, n_groups), dtype=np.intp)
     root_b = max(start_high, start_low)
     everywhere = points[5]  # each group's best of all holds every window
+    improved = False
     if _total_within(points, everywhere, start_low, root_b + epsilon, tolerance, stack_picks[0]) <= (
         found + value_tolerance
     ):
-        return found, out_low, out_high  # no interval can beat what was found
+        return found, out_low, out_high, improved  # no interval can beat what was found
     size = 1
     stack_a[0], stack_b[0] = start_low, root_b
     bounds = np.empty(SPLIT)
@@ -400,12 +404,16 @@ def branch_and_bound(
             if upper <= found + value_tolerance:
                 continue
             if sb - sa <= tolerance:  # a leaf: the window [sa, sb + eps] (width noise)
-                found, out_low, out_high = upper, sa, sb + epsilon
+                found, out_low, out_high, improved = upper, sa, sb + epsilon, True
+                for g in range(n_groups):
+                    chosen[g] = children[c, g]
                 bounds[c] = -np.inf
             elif sb <= sa + epsilon:
                 sure = _total_within(points, children[c], sb, sa + epsilon, tolerance, surely)
                 if sure > found + value_tolerance:
-                    found, out_low, out_high = sure, sb, sa + epsilon
+                    found, out_low, out_high, improved = sure, sb, sa + epsilon, True
+                    for g in range(n_groups):
+                        chosen[g] = surely[g]
         # Push the children still open, the most promising last (searched first).
         _order_by(bounds, order)
         for k in range(SPLIT):
@@ -418,7 +426,7 @@ def branch_and_bound(
                 for g in range(n_groups):
                     stack_picks[size, g] = children[c, g]
                 size += 1
-    return found, out_low, out_high
+    return found, out_low, out_high, improved
 
 
 @kernel
