@@ -23,6 +23,7 @@ from fairness_widgets.compute import (
     operating_points_kernel,
     point_values_kernel,
     window_search_kernel,
+    window_sweep_kernel,
 )
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
@@ -222,6 +223,93 @@ def test_window_bests_by_the_running_bests_are_the_first_of_the_largest(seed: in
             for g, k in enumerate(picks):
                 inside = np.flatnonzero((rates[g] >= low - 1e-12) & (rates[g] <= high + 1e-12))
                 assert k == offsets[g] + inside[np.argmax(values[g][inside])]
+
+
+def _best_window_by_brute_force(
+    rates: list[np.ndarray], values: list[np.ndarray], epsilon: float, low: float, high: float
+) -> float:
+    """The largest summed best of a window [s, s + eps] over every start s in [low, high]
+    where it can change: low, and wherever a point's rate is the window's top."""
+    tops = np.concatenate(rates) - epsilon - RATE_TOLERANCE
+    best = -np.inf
+    for start in np.concatenate([[low], tops[(tops > low) & (tops <= high)]]):
+        total = 0.0
+        for rate, value in zip(rates, values, strict=True):
+            inside = _inside(rate, start, epsilon)
+            total = total + value[inside].max() if inside.any() else -np.inf
+        best = max(best, total)
+    return best
+
+
+def _inside(rate: np.ndarray, start: float, epsilon: float) -> np.ndarray:
+    """Rates in the window [start, start + eps] (each end within the tolerance), compared
+    as the sweep compares them (a point enters at rate - eps - tolerance, leaves after
+    rate + tolerance), so that a window whose top is a point holds it despite rounding."""
+    return (rate + RATE_TOLERANCE >= start) & (rate - epsilon - RATE_TOLERANCE <= start)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_sweep_over_window_starts_finds_the_brute_force_best(seed: int) -> None:
+    """The sweep (points entering and leaving the window as its start moves) finds the
+    best window a brute force over every start finds, picks each group's first largest
+    value in it, keeps what was found when nothing beats it, and gives up without a
+    search when more points are in reach than it may read: rates on a grid (ties across
+    groups, points entering and leaving at one position), values with ties, a group of
+    one point, intervals wider and narrower than eps."""
+    rng = np.random.default_rng(seed)
+    sizes = [1, 7, 40, 120]
+    rates = [np.sort(rng.integers(0, 40, size) / 40.0) for size in sizes]
+    values = [rng.integers(0, 4, size).astype(float) for size in sizes]  # many ties at the top
+    rate, value = np.concatenate(rates), np.concatenate(values)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
+    points = SortedPoints(None, rate, value, offsets)
+    space = window_sweep_kernel.sweep_space(len(sizes))
+    chosen = np.empty(len(sizes), dtype=np.intp)
+    for _ in range(60):
+        epsilon = float(rng.choice([0.0, 0.025, 0.1, 0.3]))
+        low = float(rng.uniform(-0.1, 0.9))
+        high = low + float(rng.choice([0.0, 0.01, 0.2, 0.6]))
+        expected = _best_window_by_brute_force(rates, values, epsilon, low, high)
+        known = np.asarray(points.peak, dtype=np.intp)  # each group's best of all holds every window
+        swept, total, start, better = window_sweep_kernel.sweep(
+            points.searchable, epsilon, low, high, known, RATE_TOLERANCE, -np.inf, 1e-12, chosen, space, 10**6
+        )
+        assert swept
+        assert better == np.isfinite(expected)
+        if better:
+            assert total == pytest.approx(expected, abs=1e-12)
+            assert low <= start <= high
+            assert total == pytest.approx(value[chosen].sum(), abs=1e-12)
+            for g in range(len(sizes)):
+                inside = np.flatnonzero(_inside(rates[g], start, epsilon))
+                assert chosen[g] == offsets[g] + inside[np.argmax(values[g][inside])]
+            kept = window_sweep_kernel.sweep(
+                points.searchable,
+                epsilon,
+                low,
+                high,
+                known,
+                RATE_TOLERANCE,
+                total,
+                1e-12,
+                chosen,
+                space,
+                10**6,
+            )
+            assert kept[1:] == (total, low, False)  # nothing beats what was found
+    # One point enters exactly where another leaves (rates eps + 2 tolerances apart): at
+    # that start both are in the window.
+    pair = SortedPoints(None, np.array([0.25, 0.5]), np.ones(2), np.array([0, 1, 2], dtype=np.intp))
+    epsilon = (0.5 - RATE_TOLERANCE) - (0.25 + RATE_TOLERANCE)
+    assert 0.5 - epsilon - RATE_TOLERANCE == 0.25 + RATE_TOLERANCE
+    both = window_sweep_kernel.sweep(
+        pair.searchable, epsilon, 0.0, 0.5, pair.peak, RATE_TOLERANCE, -np.inf, 1e-12, chosen[:2], space, 100
+    )
+    assert both == (True, 2.0, 0.25 + RATE_TOLERANCE, True)
+    too_many = window_sweep_kernel.sweep(
+        points.searchable, 0.5, 0.0, 0.5, points.peak, RATE_TOLERANCE, -np.inf, 1e-12, chosen, space, 10
+    )
+    assert not too_many[0]
 
 
 @pytest.mark.parametrize("seed", range(5))

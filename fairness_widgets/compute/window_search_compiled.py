@@ -14,10 +14,10 @@ from fairness_widgets.compute import compiled
 from fairness_widgets.compute.compiled import map_threads
 from fairness_widgets.compute.hull_search import Hulls, given_or_built
 from fairness_widgets.compute.rate_order_kernel import rate_order
+from fairness_widgets.compute.window_branch_kernel import branch_and_bound
 from fairness_widgets.compute.window_search_kernel import (
     Searchable,
     block_tables,
-    branch_and_bound,
     bucket_index,
     common_rates_of,
     running_bests,

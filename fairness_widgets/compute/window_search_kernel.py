@@ -1,5 +1,6 @@
-"""Compiled best-window search: the branch and bound of
-:mod:`fairness_widgets.compute.window_search`, one allowed disparity at a time.
+"""Compiled best-window search, its tables and queries: each group's best point in a
+window of rates, and the summed best of a window (the branch and bound is in
+:mod:`window_branch_kernel`, the sweep of few starts in :mod:`window_sweep_kernel`).
 
 Points are each group's defined points sorted by rate (``offsets`` marks the groups).
 The largest value in an index range comes from a block range-max table: whole blocks of
@@ -18,8 +19,6 @@ from fairness_widgets.compute.convex_hulls_kernel import first_highest
 #: Points per block of the range-max table (a power of two).
 BLOCK = 32
 _SHIFT = 5
-#: Each interval of window starts still open is split into this many.
-SPLIT = 4
 
 #: The sorted points and what searches them, as one argument: rate, value and group
 #: offsets; the range-max tables (largest value and where); each group's best point of
@@ -87,7 +86,7 @@ def _fill_block_tables(
 
 
 @kernel
-def _range_argmax(
+def range_argmax(
     value: NDArray[np.float64], best: NDArray[np.float64], where: NDArray[np.intp], lo: int, hi: int
 ) -> int:
     """First index of the largest value in ``value[lo : hi + 1]`` (needs lo <= hi)."""
@@ -184,7 +183,7 @@ def _bucket(rate: float, n_buckets: int) -> float:
 
 
 @kernel
-def _first_at(
+def first_at(
     rate: NDArray[np.float64], buckets: NDArray[np.intp], g: int, start: int, end: int, target: float
 ) -> int:
     """First index in ``[start, end)`` of group ``g`` with rate >= target (end if none)."""
@@ -278,8 +277,8 @@ def _group_best(points: Searchable, g: int, low_edge: float, high_edge: float) -
     top = peak[g]
     if low_edge <= rate[top] <= high_edge:
         return int(top)
-    lo = _first_at(rate, buckets, g, offsets[g], offsets[g + 1], low_edge)
-    hi = _first_at(rate, buckets, g, lo, offsets[g + 1], np.nextafter(high_edge, np.inf)) - 1
+    lo = first_at(rate, buckets, g, offsets[g], offsets[g + 1], low_edge)
+    hi = first_at(rate, buckets, g, lo, offsets[g + 1], np.nextafter(high_edge, np.inf)) - 1
     if lo > hi:
         return -1
     if len(running):  # built (for points that came in order of rate)
@@ -288,11 +287,11 @@ def _group_best(points: Searchable, g: int, low_edge: float, high_edge: float) -
                 return int(running[hi])
         elif running[lo] <= hi:
             return int(running[lo])
-    return _range_argmax(value, best, where, lo, hi)
+    return range_argmax(value, best, where, lo, hi)
 
 
 @kernel
-def _total_within(
+def total_within(
     points: Searchable,
     known: NDArray[np.intp],
     low: float,
@@ -329,7 +328,7 @@ def window_totals(
     totals = np.empty(len(lows))
     picks = np.empty(len(points[2]) - 1, dtype=np.intp)
     for k in range(len(lows)):  # each group's best of all holds every window
-        totals[k] = _total_within(points, points[5], lows[k], highs[k], tolerance, picks)
+        totals[k] = total_within(points, points[5], lows[k], highs[k], tolerance, picks)
     return totals
 
 
@@ -340,120 +339,7 @@ def window_picks(points: Searchable, low: float, high: float, tolerance: float) 
     n_groups = len(offsets) - 1
     picks = np.empty(n_groups, dtype=np.intp)
     for g in range(n_groups):
-        lo = _first_at(rate, buckets, g, offsets[g], offsets[g + 1], low - tolerance)
-        hi = _first_at(rate, buckets, g, lo, offsets[g + 1], np.nextafter(high + tolerance, np.inf)) - 1
-        picks[g] = _range_argmax(value, best, where, lo, max(hi, lo))
+        lo = first_at(rate, buckets, g, offsets[g], offsets[g + 1], low - tolerance)
+        hi = first_at(rate, buckets, g, lo, offsets[g + 1], np.nextafter(high + tolerance, np.inf)) - 1
+        picks[g] = range_argmax(value, best, where, lo, max(hi, lo))
     return picks
-
-
-@kernel
-def branch_and_bound(
-    points: Searchable,
-    epsilon: float,
-    start_low: float,
-    start_high: float,
-    found: float,
-    found_low: float,
-    tolerance: float,
-    value_tolerance: float,
-    chosen: NDArray[np.intp],
-) -> tuple[float, float, float, bool]:
-    """The best window of width ``epsilon`` with its start in [start_low, start_high],
-    given one already found (value ``found``, start ``found_low``): (value, low, high,
-    whether it beat the one found). Where it did, ``chosen`` gets each group's best point
-    in it (as :func:`window_picks` would find them: no search afterwards).
-
-    For starts in [a, b] no choice beats each group's best in [a, b + eps] (the bound);
-    each group can take its best in [b, a + eps] when b <= a + eps (a choice). Intervals
-    whose bound cannot beat the best choice so far are dropped, the rest split; an
-    interval narrower than ``tolerance`` is a leaf. Each interval keeps its groups' best
-    points: a child's window lies inside its parent's, so a group whose best is still
-    inside needs no search (deep in the tree, most of them).
-    """
-    n_groups = len(points[2]) - 1
-    out_low, out_high = found_low, found_low + epsilon
-    capacity = 64 * SPLIT
-    stack_a = np.empty(capacity, dtype=np.float64)
-    stack_b = np.empty(capacity, dtype=np.float64)
-    stack_picks = np.empty((capacity, n_groups), dtype=np.intp)
-    root_b = max(start_high, start_low)
-    everywhere = points[5]  # each group's best of all holds every window
-    improved = False
-    if _total_within(points, everywhere, start_low, root_b + epsilon, tolerance, stack_picks[0]) <= (
-        found + value_tolerance
-    ):
-        return found, out_low, out_high, improved  # no interval can beat what was found
-    size = 1
-    stack_a[0], stack_b[0] = start_low, root_b
-    bounds = np.empty(SPLIT)
-    order = np.empty(SPLIT, dtype=np.intp)
-    parent = np.empty(n_groups, dtype=np.intp)
-    children = np.empty((SPLIT, n_groups), dtype=np.intp)
-    surely = np.empty(n_groups, dtype=np.intp)
-    while size > 0:
-        size -= 1
-        a, b = stack_a[size], stack_b[size]
-        for g in range(n_groups):  # loops, not slices: those are slow to compile
-            parent[g] = stack_picks[size, g]
-        step = (b - a) / SPLIT
-        for c in range(SPLIT):
-            sa = a + step * c
-            sb = b if c == SPLIT - 1 else a + step * (c + 1)
-            upper = _total_within(points, parent, sa, sb + epsilon, tolerance, children[c])
-            bounds[c] = upper
-            if upper <= found + value_tolerance:
-                continue
-            if sb - sa <= tolerance:  # a leaf: the window [sa, sb + eps] (width noise)
-                found, out_low, out_high, improved = upper, sa, sb + epsilon, True
-                for g in range(n_groups):
-                    chosen[g] = children[c, g]
-                bounds[c] = -np.inf
-            elif sb <= sa + epsilon:
-                sure = _total_within(points, children[c], sb, sa + epsilon, tolerance, surely)
-                if sure > found + value_tolerance:
-                    found, out_low, out_high, improved = sure, sb, sa + epsilon, True
-                    for g in range(n_groups):
-                        chosen[g] = surely[g]
-        # Push the children still open, the most promising last (searched first).
-        _order_by(bounds, order)
-        for k in range(SPLIT):
-            c = int(order[k])
-            if bounds[c] > found + value_tolerance:
-                if size == len(stack_a):
-                    stack_a, stack_b, stack_picks = _doubled(stack_a, stack_b, stack_picks)
-                stack_a[size] = a + step * c
-                stack_b[size] = b if c == SPLIT - 1 else a + step * (c + 1)
-                for g in range(n_groups):
-                    stack_picks[size, g] = children[c, g]
-                size += 1
-    return found, out_low, out_high, improved
-
-
-@kernel
-def _order_by(bounds: NDArray[np.float64], order: NDArray[np.intp]) -> None:
-    """``order``: the indices of ``bounds`` from smallest to largest, ties by index (an
-    insertion sort of the few children: ``np.argsort`` took seconds to compile)."""
-    for c in range(len(bounds)):
-        j = c
-        while j > 0 and bounds[order[j - 1]] > bounds[c]:
-            order[j] = order[j - 1]
-            j -= 1
-        order[j] = c
-
-
-@kernel
-def _doubled(
-    stack_a: NDArray[np.float64], stack_b: NDArray[np.float64], stack_picks: NDArray[np.intp]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
-    """The stacks with twice the room, their entries kept (plain loops: numba's array
-    slicing and ``np.concatenate`` of 2-d arrays took seconds to compile)."""
-    n, width = stack_picks.shape
-    a = np.empty(2 * n)
-    b = np.empty(2 * n)
-    picks = np.empty((2 * n, width), dtype=np.intp)
-    for i in range(n):
-        a[i] = stack_a[i]
-        b[i] = stack_b[i]
-        for g in range(width):
-            picks[i, g] = stack_picks[i, g]
-    return a, b, picks
