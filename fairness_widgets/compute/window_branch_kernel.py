@@ -55,13 +55,13 @@ def branch_and_bound(
     capacity = 64 * SPLIT
     stack_a = np.empty(capacity, dtype=np.float64)
     stack_b = np.empty(capacity, dtype=np.float64)
+    stack_bound = np.empty(capacity, dtype=np.float64)
     stack_picks = np.empty((capacity, n_groups), dtype=np.intp)
     root_b = max(start_high, start_low)
     everywhere = points[5]  # each group's best of all holds every window
     improved = False
-    if total_within(points, everywhere, start_low, root_b + epsilon, tolerance, stack_picks[0]) <= (
-        found + value_tolerance
-    ):
+    root_bound = total_within(points, everywhere, start_low, root_b + epsilon, tolerance, stack_picks[0])
+    if root_bound <= found + value_tolerance:
         return found, out_low, out_high, improved  # no interval can beat what was found
     # Few rates in reach of all the starts (about 2 w n for an interval of width w, rates
     # in [0, 1]): one sweep. (Inside the tree a sweep costs more than the splits it saves:
@@ -85,7 +85,7 @@ def branch_and_bound(
                 return total, start, start + epsilon, True
             return found, out_low, out_high, improved
     size = 1
-    stack_a[0], stack_b[0] = start_low, root_b
+    stack_a[0], stack_b[0], stack_bound[0] = start_low, root_b, root_bound
     bounds = np.empty(SPLIT)
     order = np.empty(SPLIT, dtype=np.intp)
     parent = np.empty(n_groups, dtype=np.intp)
@@ -94,6 +94,8 @@ def branch_and_bound(
     while size > 0:
         size -= 1
         a, b = stack_a[size], stack_b[size]
+        if stack_bound[size] <= found + value_tolerance:
+            continue  # a better window was found since it was pushed
         for g in range(n_groups):  # loops, not slices: those are slow to compile
             parent[g] = stack_picks[size, g]
         step = (b - a) / SPLIT
@@ -121,8 +123,11 @@ def branch_and_bound(
             c = int(order[k])
             if bounds[c] > found + value_tolerance:
                 if size == len(stack_a):
-                    stack_a, stack_b, stack_picks = _doubled(stack_a, stack_b, stack_picks)
+                    stack_a, stack_b, stack_bound, stack_picks = _doubled(
+                        stack_a, stack_b, stack_bound, stack_picks
+                    )
                 stack_a[size] = a + step * c
+                stack_bound[size] = bounds[c]
                 stack_b[size] = b if c == SPLIT - 1 else a + step * (c + 1)
                 for g in range(n_groups):
                     stack_picks[size, g] = children[c, g]
@@ -144,17 +149,22 @@ def _order_by(bounds: NDArray[np.float64], order: NDArray[np.intp]) -> None:
 
 @kernel
 def _doubled(
-    stack_a: NDArray[np.float64], stack_b: NDArray[np.float64], stack_picks: NDArray[np.intp]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
+    stack_a: NDArray[np.float64],
+    stack_b: NDArray[np.float64],
+    stack_bound: NDArray[np.float64],
+    stack_picks: NDArray[np.intp],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
     """The stacks with twice the room, their entries kept (plain loops: numba's array
     slicing and ``np.concatenate`` of 2-d arrays took seconds to compile)."""
     n, width = stack_picks.shape
     a = np.empty(2 * n)
     b = np.empty(2 * n)
+    bound = np.empty(2 * n)
     picks = np.empty((2 * n, width), dtype=np.intp)
     for i in range(n):
         a[i] = stack_a[i]
         b[i] = stack_b[i]
+        bound[i] = stack_bound[i]
         for g in range(width):
             picks[i, g] = stack_picks[i, g]
-    return a, b, picks
+    return a, b, bound, picks
