@@ -716,10 +716,16 @@ def test_highs_prints_nothing_in_a_fresh_process() -> None:
     assert "HiGHS" not in result.stderr
 
 
+@pytest.mark.parametrize("on_threads", [False, True])
 @pytest.mark.parametrize("kind", ["distinct", "few levels", "closer than the key step", "with undefined"])
-def test_rate_order_is_a_stable_sort_within_each_group(kind: str) -> None:
+def test_rate_order_is_a_stable_sort_within_each_group(
+    monkeypatch: pytest.MonkeyPatch, kind: str, on_threads: bool
+) -> None:
     """Packed-key sorting gives each group's defined points by rate, ties by index, even
-    where rates differ by less than the key's resolution (the insertion fix)."""
+    where rates differ by less than the key's resolution (the insertion fix): group by
+    group on the threads, or all groups' keys at once on one (few points)."""
+    monkeypatch.setattr(compiled, "THREADS", 2)
+    monkeypatch.setattr(compiled, "THREAD_POINTS", 0 if on_threads else 10**9)
     rng = np.random.default_rng(len(kind))
     sizes = rng.integers(1, 400, 7)
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)

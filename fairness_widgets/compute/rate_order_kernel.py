@@ -10,10 +10,12 @@ them in order by the rate itself, ties by index.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from numpy.typing import NDArray
 
-from fairness_widgets.compute.compiled import kernel, map_threads
+from fairness_widgets.compute.compiled import kernel, map_threads, threads_for
 
 
 def index_bits(offsets: NDArray[np.intp]) -> int:
@@ -103,5 +105,46 @@ def rate_order(
         at = int(sorted_offsets[g])
         unpack_keys(keys, start, low_bits, rate, value, at, flat, sorted_rate, sorted_value)
 
-    map_threads(one_group, range(n_groups))
+    if threads_for(n) > 1:
+        map_threads(one_group, range(n_groups))
+        return flat, sorted_rate, sorted_value, sorted_offsets
+    # Few points: a hand-off per group cost more than its sort (100 bins, 40 groups: 0.9 ms
+    # in all). Every group's keys in one pass, each group's sorted in place, then unpacked.
+    keys = np.empty(n, dtype=np.int64)
+    _pack_groups(rate, offsets, sorted_offsets, low_bits, keys)
+    for a, b in itertools.pairwise(sorted_offsets.tolist()):
+        keys[a:b].sort()
+    _unpack_groups(keys, offsets, sorted_offsets, low_bits, rate, value, flat, sorted_rate, sorted_value)
     return flat, sorted_rate, sorted_value, sorted_offsets
+
+
+@kernel
+def _pack_groups(
+    rate: NDArray[np.float64],
+    offsets: NDArray[np.intp],
+    sorted_offsets: NDArray[np.intp],
+    low_bits: int,
+    keys: NDArray[np.int64],
+) -> None:
+    """:func:`pack_keys` of every group, group ``g``'s from ``keys[sorted_offsets[g]]`` on."""
+    for g in range(len(offsets) - 1):
+        pack_keys(rate, offsets[g], offsets[g + 1], low_bits, keys[sorted_offsets[g] : sorted_offsets[g + 1]])
+
+
+@kernel
+def _unpack_groups(
+    keys: NDArray[np.int64],
+    offsets: NDArray[np.intp],
+    sorted_offsets: NDArray[np.intp],
+    low_bits: int,
+    rate: NDArray[np.float64],
+    value: NDArray[np.float64],
+    flat: NDArray[np.intp],
+    sorted_rate: NDArray[np.float64],
+    sorted_value: NDArray[np.float64],
+) -> None:
+    """:func:`unpack_keys` of every group's sorted keys."""
+    for g in range(len(offsets) - 1):
+        at = sorted_offsets[g]
+        group_keys = keys[at : sorted_offsets[g + 1]]
+        unpack_keys(group_keys, offsets[g], low_bits, rate, value, at, flat, sorted_rate, sorted_value)
