@@ -255,8 +255,9 @@ def certified(
     for j in range(n):
         if x[j] < lower[j] - PRIMAL_TOLERANCE or x[j] > upper[j] + PRIMAL_TOLERANCE:
             return False
-        for k in range(indptr[j], indptr[j + 1]):
-            activity[indices[k]] += data[k] * x[j]
+        if x[j] != 0.0:  # (most columns are nonbasic at 0)
+            for k in range(indptr[j], indptr[j + 1]):
+                activity[indices[k]] += data[k] * x[j]
     for i in range(m):
         v = x[n + i]
         if v < lower[n + i] - PRIMAL_TOLERANCE or v > upper[n + i] + PRIMAL_TOLERANCE:
