@@ -349,17 +349,19 @@ def equalized_odds_search(
     elif exact:  # rounding left no common point: the programme solves eps = 0 too
         exact_order = np.array(exact, dtype=np.intp)
         solving, each = np.concatenate([solving, exact_order]), [*each, *programme_part(exact_order)]
-    widest_first = solving
-    for k, solved in zip(widest_first, each, strict=True):
-        epsilon = float(epsilons[k])
+    for k, solved in zip(solving, each, strict=True):
         if isinstance(solved, str):
             raise ValueError(
-                f"Equalized odds within {epsilon:g} could not be solved ({solved}): leave that "
-                "allowed disparity out of epsilons, or set FAIRNESS_WIDGETS_COMPILED=0 to solve "
+                f"Equalized odds within {float(epsilons[k]):g} could not be solved ({solved}): leave "
+                "that allowed disparity out of epsilons, or set FAIRNESS_WIDGETS_COMPILED=0 to solve "
                 "each one from scratch with SciPy."
             )
-        x, minimum = solved
-        mixtures[int(k)] = Mixture(epsilon, float(-minimum), _selection(flat, group, x[:n_weights], n_groups))
+    solutions = [solved for solved in each if not isinstance(solved, str)]
+    weights = np.array([x[:n_weights] for x, _ in solutions]).reshape(len(solutions), n_weights)
+    for k, (_, minimum), selection in zip(
+        solving, solutions, _selections(flat, group, weights, n_groups), strict=True
+    ):
+        mixtures[int(k)] = Mixture(float(epsilons[k]), float(-minimum), selection)
     return [mixtures[k] for k in range(len(epsilons))]
 
 
@@ -367,10 +369,28 @@ def _selection(
     flat: NDArray[np.intp], group: NDArray[np.intp], weight: NDArray[np.float64], n_groups: int
 ) -> Selection:
     """The corners (``flat``, by group) with a weight, each group's weights adding to 1."""
-    used = np.flatnonzero(weight > 1e-12)
-    share = weight[used]
-    share /= np.bincount(group[used], share, n_groups)[group[used]]
-    return Selection(flat[used], share, np.searchsorted(group[used], np.arange(n_groups + 1)))
+    return _selections(flat, group, weight[None, :], n_groups)[0]
+
+
+def _selections(
+    flat: NDArray[np.intp], group: NDArray[np.intp], weights: NDArray[np.float64], n_groups: int
+) -> list[Selection]:
+    """:func:`_selection` of each row of ``weights``, all rows in one pass (20 rows at a
+    time cost what one did)."""
+    row, used = np.nonzero(weights > 1e-12)  # row by row, corners in order (so by group)
+    share = weights[row, used]
+    cell = row * n_groups + group[used]
+    share /= np.bincount(cell, share, len(weights) * n_groups)[cell]
+    bounds = np.zeros((len(weights), n_groups + 1), dtype=np.intp)
+    np.cumsum(
+        np.bincount(cell, minlength=len(weights) * n_groups).reshape(-1, n_groups), axis=1, out=bounds[:, 1:]
+    )
+    ends = np.concatenate([[0], np.cumsum(bounds[:, -1])])
+    index = flat[used]
+    return [
+        Selection(index[a:b], share[a:b], bounds[r])
+        for r, (a, b) in enumerate(itertools.pairwise(ends.tolist()))
+    ]
 
 
 def _equal_rates(
