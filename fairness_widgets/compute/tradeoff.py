@@ -142,8 +142,11 @@ def _flat_choices(
     cell (``point * n_groups + group``)."""
     index = np.concatenate([selection.index for selection in selections])
     weight = np.concatenate([selection.weight for selection in selections])
-    lengths = np.concatenate([np.diff(selection.bounds) for selection in selections])
-    cell = np.repeat(np.arange(len(selections) * n_groups), lengths)
+    # Every point's bounds (n_groups + 1 each) as rows of one array: one diff for all.
+    lengths = np.diff(
+        np.concatenate([selection.bounds for selection in selections]).reshape(len(selections), -1)
+    )
+    cell = np.repeat(np.arange(len(selections) * n_groups), lengths.ravel())
     return index, weight, cell
 
 
