@@ -133,8 +133,11 @@ class Hulls:
         return j.reshape(shape), np.clip(along, 0.0, 1.0).reshape(shape)
 
     def value_at(self, target: NDArray[np.float64]) -> NDArray[np.float64]:
-        j, along = self.segment(target)
-        following = np.minimum(j + 1, self.last.reshape((-1,) + (1,) * (target.ndim - 1)))
+        return self.value_along(*self.segment(target))
+
+    def value_along(self, j: NDArray[np.intp], along: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The hull's value ``along`` the way through segment [j, j + 1] (see :meth:`segment`)."""
+        following = np.minimum(j + 1, self.last.reshape((-1,) + (1,) * (j.ndim - 1)))
         value: NDArray[np.float64] = self.v[j] + along * (self.v[following] - self.v[j])
         return value
 
@@ -255,8 +258,8 @@ def hull_search(hulls: Hulls, epsilons: NDArray[np.float64]) -> list[Mixture]:
         return []
     best = hulls.best_start_values(epsilons)
     target = np.clip(hulls.peak[:, None], best, best + epsilons)  # groups x epsilons
-    value_at = hulls.value_at(target).sum(axis=0)
     j, along = hulls.segment(target)
+    value_at = hulls.value_along(j, along).sum(axis=0)
     # Each group mixes corner j and j + 1 (weights 1 - along, along), or takes one corner
     # alone where along is 0 or 1 (or j is its last corner): as one array per eps, cut by group.
     last = hulls.last[:, None]
