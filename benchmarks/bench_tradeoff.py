@@ -631,6 +631,14 @@ class Benchmark:
                 continue
             argsorts = fmt_ratio(found.time.value / self.argsort.value)
             measured = f"{fmt_time(found.time.value)} ({argsorts} argsort)"
+            fits = [r.fit.value for r in self.fairlearn if r.rows == REQUIREMENT_ROWS]
+            if fits:  # the requirement's own scale: ~11 s for fairlearn against a few ms
+                measured += (
+                    f"; fairlearn's fit in this run ({fmt_time(min(fits))}) takes "
+                    f"{fmt_ratio(min(fits) / found.time.value)} as long (the requirement's "
+                    f"{FAIRLEARN_CLAIM_SECONDS:g} s against {fmt_time(HISTOGRAM_SECONDS)}: "
+                    f"{fmt_ratio(FAIRLEARN_CLAIM_SECONDS / HISTOGRAM_SECONDS)})"
+                )
             checks.append(Check(text, measured, found.time.value <= HISTOGRAM_SECONDS))
         checks += self._fairlearn_checks(measured_here, missing)
         checks.append(self._browser_check())
