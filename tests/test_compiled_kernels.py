@@ -723,9 +723,10 @@ def test_rate_order_is_a_stable_sort_within_each_group(
 ) -> None:
     """Packed-key sorting gives each group's defined points by rate, ties by index, even
     where rates differ by less than the key's resolution (the insertion fix): group by
-    group on the threads, or all groups' keys at once on one (few points)."""
+    group in runs on the threads, or all groups' keys at once on one (fewer points)."""
     monkeypatch.setattr(compiled, "THREADS", 2)
-    monkeypatch.setattr(compiled, "THREAD_POINTS", 0 if on_threads else 10**9)
+    monkeypatch.setattr(compiled, "THREAD_POINTS", 0)
+    monkeypatch.setattr(compiled, "RUN_POINTS", 1 if on_threads else 10**9)
     rng = np.random.default_rng(len(kind))
     sizes = rng.integers(1, 400, 7)
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
