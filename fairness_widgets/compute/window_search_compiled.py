@@ -18,6 +18,7 @@ from fairness_widgets.compute.window_branch_kernel import branch_and_bound
 from fairness_widgets.compute.window_search_kernel import (
     Searchable,
     block_tables,
+    box_tops,
     bucket_index,
     common_rates_of,
     running_bests,
@@ -28,6 +29,9 @@ from fairness_widgets.compute.window_search_kernel import (
 
 #: Rates closer than this count as equal (float noise in tp / n).
 RATE_TOLERANCE = 1e-12
+#: Points per block whose box top stands in for them in the hulls that bound the search
+#: of points sorted here (see :func:`box_tops`).
+BOX_POINTS = 16
 
 
 def by_rate(
@@ -163,7 +167,9 @@ def compiled_windows(
     and in order within each group."""
     flat, sorted_rate, sorted_value, sorted_offsets = by_rate(rate, value, offsets, ordered=ordered)
     if flat is not None:  # hulls given are of the unsorted points: build them beside the tables
-        hulls = Hulls.beside(sorted_rate, sorted_value, sorted_offsets)
+        # Points sorted here (precision) are ragged, with many hull corners: the hull only
+        # bounds the search, so that of a few box tops per block, above them all, will do.
+        hulls = Hulls.beside(*box_tops(sorted_rate, sorted_value, sorted_offsets, BOX_POINTS))
     points = SortedPoints(flat, sorted_rate, sorted_value, sorted_offsets)
     n_groups = len(offsets) - 1
     # Values are finite (objective weights times counts): no row-sized temporaries here.

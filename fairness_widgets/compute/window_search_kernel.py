@@ -343,3 +343,32 @@ def window_picks(points: Searchable, low: float, high: float, tolerance: float) 
         hi = first_at(rate, buckets, g, lo, offsets[g + 1], np.nextafter(high + tolerance, np.inf)) - 1
         picks[g] = range_argmax(value, best, where, lo, max(hi, lo))
     return picks
+
+
+@kernel
+def box_tops(
+    rate: NDArray[np.float64], value: NDArray[np.float64], offsets: NDArray[np.intp], block: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
+    """Two points per ``block`` consecutive points of each group (in order of rate): the
+    block's first and last rate, each at the block's largest value. Every point lies
+    under the segment between its block's two, so their upper hull bounds the points'
+    hull from above, with the same extreme rates (rates, values, group offsets)."""
+    n_groups = len(offsets) - 1
+    tops = 0
+    for g in range(n_groups):
+        tops += 2 * ((offsets[g + 1] - offsets[g] + block - 1) // block)
+    x = np.empty(tops)
+    v = np.empty(tops)
+    new_offsets = np.zeros(n_groups + 1, dtype=np.intp)
+    k = 0
+    for g in range(n_groups):
+        for first in range(offsets[g], offsets[g + 1], block):
+            stop = min(first + block, offsets[g + 1])
+            top = value[first]
+            for i in range(first + 1, stop):
+                top = max(top, value[i])
+            x[k], v[k] = rate[first], top
+            x[k + 1], v[k + 1] = rate[stop - 1], top
+            k += 2
+        new_offsets[g + 1] = k
+    return x, v, new_offsets
