@@ -312,6 +312,26 @@ def test_a_sweep_over_window_starts_finds_the_brute_force_best(seed: int) -> Non
     assert not too_many[0]
 
 
+@pytest.mark.parametrize("block", [1, 3, 16])
+def test_the_hull_of_box_tops_lies_above_every_point(block: int) -> None:
+    """The hull that bounds a search of ragged points (precision) is that of its blocks'
+    box tops: it must lie on or above every point, over the same rates."""
+    rng = np.random.default_rng(block)
+    sizes = [1, 2, 17, 300]
+    rates = [np.sort(rng.random(size)) for size in sizes]
+    values = [rng.normal(size=size) for size in sizes]  # ragged
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
+    x, v, box_offsets = window_search_kernel.box_tops(
+        np.concatenate(rates), np.concatenate(values), offsets, block
+    )
+    for g, corners in enumerate(upper_hulls(x, v, box_offsets)):
+        hull_x, hull_v = x[corners], v[corners]
+        assert hull_x[0] == rates[g][0]
+        assert hull_x[-1] == rates[g][-1]
+        assert (np.interp(rates[g], hull_x, hull_v) >= values[g] - 1e-12).all()
+    assert len(x) <= 2 * sum(-(-size // block) for size in sizes)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_common_rates_by_the_kernel_are_the_numpy_ones(seed: int) -> None:
     """The rates every group reaches (eps = 0): fractions k / n shared by groups of
