@@ -263,7 +263,6 @@ def test_a_sweep_over_window_starts_finds_the_brute_force_best(seed: int) -> Non
     rate, value = np.concatenate(rates), np.concatenate(values)
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
     points = SortedPoints(None, rate, value, offsets)
-    space = window_sweep_kernel.sweep_space(len(sizes))
     chosen = np.empty(len(sizes), dtype=np.intp)
     for _ in range(60):
         epsilon = float(rng.choice([0.0, 0.025, 0.1, 0.3]))
@@ -272,7 +271,7 @@ def test_a_sweep_over_window_starts_finds_the_brute_force_best(seed: int) -> Non
         expected = _best_window_by_brute_force(rates, values, epsilon, low, high)
         known = np.asarray(points.peak, dtype=np.intp)  # each group's best of all holds every window
         swept, total, start, better = window_sweep_kernel.sweep(
-            points.searchable, epsilon, low, high, known, RATE_TOLERANCE, -np.inf, 1e-12, chosen, space, 10**6
+            points.searchable, epsilon, low, high, known, RATE_TOLERANCE, -np.inf, 1e-12, chosen, 10**6
         )
         assert swept
         assert better == np.isfinite(expected)
@@ -293,7 +292,6 @@ def test_a_sweep_over_window_starts_finds_the_brute_force_best(seed: int) -> Non
                 total,
                 1e-12,
                 chosen,
-                space,
                 10**6,
             )
             assert kept[1:] == (total, low, False)  # nothing beats what was found
@@ -303,11 +301,11 @@ def test_a_sweep_over_window_starts_finds_the_brute_force_best(seed: int) -> Non
     epsilon = (0.5 - RATE_TOLERANCE) - (0.25 + RATE_TOLERANCE)
     assert 0.5 - epsilon - RATE_TOLERANCE == 0.25 + RATE_TOLERANCE
     both = window_sweep_kernel.sweep(
-        pair.searchable, epsilon, 0.0, 0.5, pair.peak, RATE_TOLERANCE, -np.inf, 1e-12, chosen[:2], space, 100
+        pair.searchable, epsilon, 0.0, 0.5, pair.peak, RATE_TOLERANCE, -np.inf, 1e-12, chosen[:2], 100
     )
     assert both == (True, 2.0, 0.25 + RATE_TOLERANCE, True)
     too_many = window_sweep_kernel.sweep(
-        points.searchable, 0.5, 0.0, 0.5, points.peak, RATE_TOLERANCE, -np.inf, 1e-12, chosen, space, 10
+        points.searchable, 0.5, 0.0, 0.5, points.peak, RATE_TOLERANCE, -np.inf, 1e-12, chosen, 10
     )
     assert not too_many[0]
 
@@ -745,7 +743,6 @@ def test_rate_order_is_a_stable_sort_within_each_group(
     where rates differ by less than the key's resolution (the insertion fix): group by
     group in runs on the threads, or all groups' keys at once on one (fewer points)."""
     monkeypatch.setattr(compiled, "THREADS", 2)
-    monkeypatch.setattr(compiled, "THREAD_POINTS", 0)
     monkeypatch.setattr(compiled, "RUN_POINTS", 1 if on_threads else 10**9)
     rng = np.random.default_rng(len(kind))
     sizes = rng.integers(1, 400, 7)

@@ -132,9 +132,6 @@ class Hulls:
         along = np.where(width > 0, (target.ravel() - self.x[j]) / np.where(width > 0, width, 1.0), 0.0)
         return j.reshape(shape), np.clip(along, 0.0, 1.0).reshape(shape)
 
-    def value_at(self, target: NDArray[np.float64]) -> NDArray[np.float64]:
-        return self.value_along(*self.segment(target))
-
     def value_along(self, j: NDArray[np.intp], along: NDArray[np.float64]) -> NDArray[np.float64]:
         """The hull's value ``along`` the way through segment [j, j + 1] (see :meth:`segment`)."""
         following = np.minimum(j + 1, self.last.reshape((-1,) + (1,) * (j.ndim - 1)))
@@ -348,7 +345,9 @@ def equalized_odds_search(
     )
     if common is not None:
         for k in exact:
-            mixtures[k] = Mixture(float(epsilons[k]), common[0], _selection(flat, group, common[1], n_groups))
+            mixtures[k] = Mixture(
+                float(epsilons[k]), common[0], _selections(flat, group, common[1][None, :], n_groups)[0]
+            )
     elif exact:  # rounding left no common point: the programme solves eps = 0 too
         exact_order = np.array(exact, dtype=np.intp)
         solving, each = np.concatenate([solving, exact_order]), [*each, *programme_part(exact_order)]
@@ -368,18 +367,11 @@ def equalized_odds_search(
     return [mixtures[k] for k in range(len(epsilons))]
 
 
-def _selection(
-    flat: NDArray[np.intp], group: NDArray[np.intp], weight: NDArray[np.float64], n_groups: int
-) -> Selection:
-    """The corners (``flat``, by group) with a weight, each group's weights adding to 1."""
-    return _selections(flat, group, weight[None, :], n_groups)[0]
-
-
 def _selections(
     flat: NDArray[np.intp], group: NDArray[np.intp], weights: NDArray[np.float64], n_groups: int
 ) -> list[Selection]:
-    """:func:`_selection` of each row of ``weights``, all rows in one pass (20 rows at a
-    time cost what one did)."""
+    """Per row of ``weights``, the corners (``flat``, by group) with a weight, each group's
+    weights adding to 1: all rows in one pass (20 rows at a time cost what one did)."""
     # Row by row, corners in order (so by group); np.nonzero of 2-d arrays is 10x slower.
     row, used = np.divmod(np.flatnonzero(weights > 1e-12), weights.shape[1])
     share = weights[row, used]

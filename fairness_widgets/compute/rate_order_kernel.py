@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fairness_widgets.compute import compiled
-from fairness_widgets.compute.compiled import kernel, map_threads, threads_for
+from fairness_widgets.compute.compiled import kernel, map_threads
 
 
 def index_bits(offsets: NDArray[np.intp]) -> int:
@@ -106,7 +106,7 @@ def rate_order(
         at = int(sorted_offsets[g])
         unpack_keys(keys, start, low_bits, rate, value, at, flat, sorted_rate, sorted_value)
 
-    if threads_for(n) > 1 and n >= compiled.RUN_POINTS:  # many points: group by group, on the threads
+    if compiled.THREADS > 1 and n >= compiled.RUN_POINTS:  # many points: group by group, on the threads
         map_threads(one_group, range(n_groups))
         return flat, sorted_rate, sorted_value, sorted_offsets
     # Fewer points: every group's keys in one pass, each group's sorted in place, then

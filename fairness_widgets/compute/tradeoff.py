@@ -143,10 +143,8 @@ def _flat_choices(
     index = np.concatenate([selection.index for selection in selections])
     weight = np.concatenate([selection.weight for selection in selections])
     # Every point's bounds (n_groups + 1 each) as rows of one array: one diff for all.
-    lengths = np.diff(
-        np.concatenate([selection.bounds for selection in selections]).reshape(len(selections), -1)
-    )
-    cell = np.repeat(np.arange(len(selections) * n_groups), lengths.ravel())
+    bounds: NDArray[np.intp] = np.stack([selection.bounds for selection in selections])
+    cell = np.repeat(np.arange(len(selections) * n_groups), (bounds[:, 1:] - bounds[:, :-1]).ravel())
     return index, weight, cell
 
 

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from fairness_widgets.compute.compiled import kernel
 from fairness_widgets.compute.window_search_kernel import Searchable, total_within
-from fairness_widgets.compute.window_sweep_kernel import sweep, sweep_space
+from fairness_widgets.compute.window_sweep_kernel import sweep
 
 #: Each interval of window starts still open is split into this many.
 SPLIT = 4
@@ -77,7 +77,6 @@ def branch_and_bound(
             found,
             value_tolerance,
             chosen,
-            sweep_space(n_groups),
             MAX_EVENTS,
         )
         if swept:

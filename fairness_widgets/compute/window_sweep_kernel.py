@@ -20,24 +20,13 @@ from numpy.typing import NDArray
 from fairness_widgets.compute.compiled import kernel
 from fairness_widgets.compute.window_search_kernel import Searchable, first_at, range_argmax
 
-#: Scratch arrays of a sweep: the heap's positions and streams (stream ``2 g``: group
-#: g's entering points, ``2 g + 1``: its leaving ones), each stream's next point and its
-#: end, and each group's best point in the window.
-SweepSpace = tuple[
-    NDArray[np.float64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]
-]
-
 
 @kernel
-def sweep_space(n_groups: int) -> SweepSpace:
-    """Scratch arrays for sweeps over ``n_groups`` groups (see :data:`SweepSpace`)."""
-    return (
-        np.empty(2 * n_groups),
-        np.empty(2 * n_groups, dtype=np.int64),
-        np.empty(2 * n_groups, dtype=np.int64),
-        np.empty(2 * n_groups, dtype=np.int64),
-        np.empty(n_groups, dtype=np.int64),
-    )
+def _position(rate: NDArray[np.float64], i: int, stream: int, epsilon: float, tolerance: float) -> float:
+    """Where point ``i``'s event in ``stream`` falls: it enters (even stream) once the
+    window's top reaches its rate, and leaves (odd) once the start has passed it."""
+    found: float = rate[i] - epsilon - tolerance if (stream & 1) == 0 else rate[i] + tolerance
+    return found
 
 
 @kernel
@@ -90,7 +79,6 @@ def sweep(
     found: float,
     value_tolerance: float,
     chosen: NDArray[np.intp],
-    space: SweepSpace,
     max_events: int,
 ) -> tuple[bool, float, float, bool]:
     """The best window of width ``epsilon`` with its start in [start_low, start_high]
@@ -98,16 +86,15 @@ def sweep(
     best in a window holding all of these. Returns (swept: False, without a search, when
     more than ``max_events`` points would enter or leave; the best value; its start;
     whether it beat ``found``, in which case ``chosen`` holds its picks)."""
-    rate, value, offsets, best, where, buckets = (
-        points[0],
-        points[1],
-        points[2],
-        points[3],
-        points[4],
-        points[6],
-    )
-    keys, streams, cursor, stop, current = space
+    rate, value, offsets, best, where, _, buckets, _ = points
     n_groups = len(offsets) - 1
+    # The heap of next events (position, stream: ``2 g`` group g's entering points,
+    # ``2 g + 1`` its leaving ones), each stream's next point and end, each group's best.
+    keys = np.empty(2 * n_groups)
+    streams = np.empty(2 * n_groups, dtype=np.int64)
+    cursor = np.empty(2 * n_groups, dtype=np.int64)
+    stop = np.empty(2 * n_groups, dtype=np.int64)
+    current = np.empty(n_groups, dtype=np.int64)
     low_edge = start_low - tolerance
     high_edge = np.nextafter(start_low + epsilon + tolerance, np.inf)
     last_edge = np.nextafter(start_high + epsilon + tolerance, np.inf)
@@ -131,12 +118,11 @@ def sweep(
             empty += 1
         else:
             total += value[current[g]]
-        i = cursor[2 * g]
-        if i < stop[2 * g]:
-            size = _push(keys, streams, size, rate[i] - epsilon - tolerance, 2 * g)
-        i = cursor[2 * g + 1]
-        if i < stop[2 * g + 1]:
-            size = _push(keys, streams, size, rate[i] + tolerance, 2 * g + 1)
+        for stream in (2 * g, 2 * g + 1):
+            if cursor[stream] < stop[stream]:
+                size = _push(
+                    keys, streams, size, _position(rate, cursor[stream], stream, epsilon, tolerance), stream
+                )
     out_low = start_low
     improved = False
     position = start_low
@@ -160,10 +146,9 @@ def sweep(
             i = cursor[stream]
             cursor[stream] = i + 1
             if i + 1 < stop[stream]:
-                following = (
-                    rate[i + 1] - epsilon - tolerance if (stream & 1) == 0 else rate[i + 1] + tolerance
+                _replace_first(
+                    keys, streams, size, _position(rate, i + 1, stream, epsilon, tolerance), stream
                 )
-                _replace_first(keys, streams, size, following, stream)
             else:
                 size -= 1
                 _replace_first(keys, streams, size, keys[size], streams[size])
