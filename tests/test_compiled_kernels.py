@@ -740,8 +740,8 @@ def test_rate_order_is_a_stable_sort_within_each_group(
     monkeypatch: pytest.MonkeyPatch, kind: str, on_threads: bool
 ) -> None:
     """Packed-key sorting gives each group's defined points by rate, ties by index, even
-    where rates differ by less than the key's resolution (the insertion fix): group by
-    group in runs on the threads, or all groups' keys at once on one (fewer points)."""
+    where rates differ by less than the key's resolution (the insertion fix): the groups
+    in two runs on the threads, or all in one run (fewer points)."""
     monkeypatch.setattr(compiled, "THREADS", 2)
     monkeypatch.setattr(compiled, "RUN_POINTS", 1 if on_threads else 10**9)
     rng = np.random.default_rng(len(kind))

@@ -157,14 +157,22 @@ def together(first: Callable[[], T], second: Callable[[], R]) -> tuple[T, R]:
     return cast(T, here), cast(R, there)
 
 
+def group_cuts(offsets: NDArray[np.intp], n_points: int) -> list[int]:
+    """Where :func:`group_runs` cuts the groups: run ``k`` is groups ``cuts[k] ..
+    cuts[k + 1] - 1``."""
+    n_runs = max(min(THREADS, n_points // RUN_POINTS, len(offsets) - 1), 1)
+    targets = offsets[-1] * np.arange(1, n_runs) / n_runs
+    cuts: list[int] = np.unique(
+        np.concatenate([[0], np.searchsorted(offsets, targets), [len(offsets) - 1]])
+    ).tolist()
+    return cuts
+
+
 def group_runs(offsets: NDArray[np.intp], n_points: int) -> list[NDArray[np.intp]]:
     """The groups (``offsets`` cuts the flat points into them) in consecutive runs of about
     equal points, one per thread at most and at least ``RUN_POINTS`` points each; each
     run is given by its offsets (``offsets[a : b + 1]``)."""
-    n_runs = max(min(THREADS, n_points // RUN_POINTS, len(offsets) - 1), 1)
-    targets = offsets[-1] * np.arange(1, n_runs) / n_runs
-    cuts = np.unique(np.concatenate([[0], np.searchsorted(offsets, targets), [len(offsets) - 1]]))
-    return [offsets[a : b + 1] for a, b in itertools.pairwise(cuts.tolist())]
+    return [offsets[a : b + 1] for a, b in itertools.pairwise(group_cuts(offsets, n_points))]
 
 
 def beside_in_runs(
