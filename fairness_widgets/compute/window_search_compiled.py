@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -179,11 +180,9 @@ def compiled_windows(
     low = np.full(len(epsilons), np.nan)
     high = np.full(len(epsilons), np.nan)
     zero = epsilons <= RATE_TOLERANCE
-    common = points.common_rates() if zero.any() else np.zeros(0)
-    if len(common):
-        found = points.totals(common, common)
-        at = int(np.argmax(found))
-        best[zero], low[zero], high[zero] = found[at], common[at], common[at]
+
+    zero_width = partial(_zero_width, points, zero, best, low, high)
+
     widest_gap = float(points.lowest.max() - points.highest.min())
     feasible = np.flatnonzero(~zero & (epsilons >= widest_gap - RATE_TOLERANCE))
     found_picks: dict[int, NDArray[np.intp]] = {}
@@ -219,6 +218,8 @@ def compiled_windows(
                 whole[mine] = part
             with taking:
                 ready[share] = True
+            if share == n_shares - 1:  # (after the seeds: the other shares may take its eps)
+                zero_width()
             done: list[tuple[int, tuple[float, float, float, bool]]] = []
             while (i := next_ready()) is not None:
                 result = branch_and_bound(
@@ -240,10 +241,27 @@ def compiled_windows(
                 best[feasible[i]], low[feasible[i]], high[feasible[i]] = total, start, end
                 if improved:
                     found_picks[int(feasible[i])] = points.flat_index(picked[i])
+    else:
+        zero_width()
     return [
         None if not np.isfinite(best[k]) else _picks_of(points, found_picks, k, low[k], high[k])
         for k in range(len(epsilons))
     ]
+
+
+def _zero_width(
+    points: SortedPoints,
+    zero: NDArray[np.bool_],
+    best: NDArray[np.float64],
+    low: NDArray[np.float64],
+    high: NDArray[np.float64],
+) -> None:
+    """Where ``zero`` (eps = 0): the best window, of the rates every group reaches."""
+    common = points.common_rates() if zero.any() else np.zeros(0)
+    if len(common):
+        found = points.totals(common, common)
+        at = int(np.argmax(found))
+        best[zero], low[zero], high[zero] = found[at], common[at], common[at]
 
 
 def _picks_of(
