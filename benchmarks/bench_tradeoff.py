@@ -84,17 +84,22 @@ DEFAULT_OUT = ROOT / "benchmarks" / "results" / "tradeoff.md"
 CONSTRAINTS = tuple(CONSTRAINT_RATES)  # demographic_parity, equal_opportunity, ...
 #: Score modes: the Audit's ``resolution`` and how the report names it.
 MODES: dict[str, float | None] = {"exact": None, "1e-4": 1e-4, "1e-3": 1e-3, "1e-2": 1e-2}
-HISTOGRAM = "1e-4"  # the default resolution: the one "histogram mode" is checked at
+HISTOGRAM = "1e-4"  # the default resolution (its parts are broken down)
+#: Binned resolutions at which "histogram mode" is checked: the default first.
+HISTOGRAM_MODES = ("1e-4", "1e-3", "1e-2")
 ODDS_PARTS = "equalized odds"  # the key of the equalized-odds frontier's parts
 
 #: Row count at which the requirements are checked.
 REQUIREMENT_ROWS = 1_000_000
 #: Exact frontier: at most this many argsorts of the scores.
 EXACT_ARGSORTS = 2.0
-#: Histogram frontier: "a few milliseconds", read as at most this.
+#: Histogram frontier: "a few milliseconds against fairlearn's ~11 s", read as at least
+#: the requirement's own ratio (11 s / 5 ms) of fairlearn's fit in the same run to ours:
+#: a ratio in one run holds on any machine, where an absolute time depends on it.
 HISTOGRAM_SECONDS = 5e-3
 #: fairlearn's fit on the requirement's data, as the requirement states it (s).
 FAIRLEARN_CLAIM_SECONDS = 11.0
+HISTOGRAM_RATIO = FAIRLEARN_CLAIM_SECONDS / HISTOGRAM_SECONDS
 #: One slider update in the browser: under this (ms), every update.
 FRAME_MS = 16.0
 
@@ -618,31 +623,40 @@ class Benchmark:
                 measured += f"; one thread {fmt_ratio(alone)}"
             checks.append(Check(text, measured, ratio <= EXACT_ARGSORTS))
         fits = [r.fit.value for r in self.fairlearn if r.rows == REQUIREMENT_ROWS]
-        for constraint in CONSTRAINTS:
-            text = (
-                f"Histogram frontier (resolution {HISTOGRAM}), {at}, {constraint}: a few milliseconds "
-                f"(<= {fmt_time(HISTOGRAM_SECONDS)})"
-            )
-            found = self.frontier(HISTOGRAM, constraint)
-            if not measured_here or found is None or self.argsort is None:
-                checks.append(Check(text, missing, None))
-                continue
-            if found.error:
-                checks.append(Check(text, f"raised {found.error}", False))
-                continue
-            argsorts = fmt_ratio(found.time.value / self.argsort.value)
-            measured = f"{fmt_time(found.time.value)} ({argsorts} argsort)"
-            if fits:  # the requirement's own scale: ~11 s for fairlearn against a few ms
-                measured += (
-                    f"; fairlearn's fit in this run ({fmt_time(min(fits))}) takes "
-                    f"{fmt_ratio(min(fits) / found.time.value)} as long (the requirement's "
-                    f"{FAIRLEARN_CLAIM_SECONDS:g} s against {fmt_time(HISTOGRAM_SECONDS)}: "
-                    f"{fmt_ratio(FAIRLEARN_CLAIM_SECONDS / HISTOGRAM_SECONDS)})"
-                )
-            checks.append(Check(text, measured, found.time.value <= HISTOGRAM_SECONDS))
+        for mode in HISTOGRAM_MODES:
+            for constraint in CONSTRAINTS:
+                checks.append(self._histogram_check(mode, constraint, fits, measured_here, missing))
         checks += self._fairlearn_checks(measured_here, missing)
         checks.append(self._browser_check())
         return checks
+
+    def _histogram_check(
+        self, mode: str, constraint: str, fits: list[float], measured_here: bool, missing: str
+    ) -> Check:
+        at = f"{REQUIREMENT_ROWS:,} rows, {N_GROUPS} groups"
+        default = " (the default)" if mode == HISTOGRAM else ""
+        text = (
+            f"Histogram frontier (resolution {mode}{default}), {at}, {constraint}: a few milliseconds "
+            f"against fairlearn's ~{FAIRLEARN_CLAIM_SECONDS:g} s, i.e. fairlearn's fit in this run takes "
+            f">= {fmt_ratio(HISTOGRAM_RATIO)} as long ({FAIRLEARN_CLAIM_SECONDS:g} s / "
+            f"{fmt_time(HISTOGRAM_SECONDS)})"
+        )
+        found = self.frontier(mode, constraint)
+        if not measured_here or found is None or self.argsort is None:
+            return Check(text, missing, None)
+        if found.error:
+            return Check(text, f"raised {found.error}", False)
+        seconds = found.time.value
+        within = "within" if seconds <= HISTOGRAM_SECONDS else "over"
+        measured = (
+            f"{fmt_time(seconds)} ({fmt_ratio(seconds / self.argsort.value)} argsort; {within} "
+            f"{fmt_time(HISTOGRAM_SECONDS)} as such)"
+        )
+        if not fits:
+            return Check(text, f"{measured}; fairlearn {self.skipped.get('fairlearn', 'not measured')}", None)
+        ratio = min(fits) / seconds
+        measured = f"fairlearn's fit ({fmt_time(min(fits))}) takes {fmt_ratio(ratio)} as long: {measured}"
+        return Check(text, measured, ratio >= HISTOGRAM_RATIO)
 
     def _fairlearn_checks(self, measured_here: bool, missing: str) -> list[Check]:
         checks = []
@@ -774,9 +788,15 @@ def method(bench: Benchmark) -> list[str]:
         "`audit.tradeoff(constraint, attribute=...)`.",
         f"- Yardstick: `np.argsort(scores)` of the {bench.rows:,} float64 scores, numpy's default kind "
         "(introsort, vectorised on x86); the stable (radix/timsort) argsort is listed for context.",
-        f'- "A few milliseconds" is read as <= {fmt_time(HISTOGRAM_SECONDS)}; checked at the default '
-        f"histogram resolution ({HISTOGRAM}); 1e-3 (1,000 bins) and 1e-2 (100 bins) are listed for "
-        "context. The exact frontiers run first and load the compiled kernels, so the 1e-2 ones "
+        '- "A few milliseconds in histogram mode, against fairlearn ThresholdOptimizer\'s ~11 s" is '
+        f"read as the requirement's own ratio: fairlearn's fit in this run (the faster of its two "
+        f"runs) takes at least {fmt_ratio(HISTOGRAM_RATIO)} ({FAIRLEARN_CLAIM_SECONDS:g} s / "
+        f"{fmt_time(HISTOGRAM_SECONDS)}) as long as our frontier. fairlearn took 13-41 s on this "
+        "project's machines, so an absolute figure depends on the machine where a ratio in one run "
+        f"does not; each row also says whether the frontier took {fmt_time(HISTOGRAM_SECONDS)} or "
+        f"less as such. Checked at the default resolution ({HISTOGRAM}, 10,000 bins, the bar) and at "
+        "1e-3 (1,000 bins) and 1e-2 (100 bins). The exact frontiers run first and load the compiled "
+        "kernels, so the 1e-2 ones "
         "(4,040 points, under `compiled.MIN_POINTS`) use them too, as in any process that has "
         "loaded them.",
         "- fairlearn: `ThresholdOptimizer(prefit=True, objective='accuracy_score', predict_method="
