@@ -22,6 +22,7 @@ from fairness_widgets.compute import (
     convex_hulls_kernel,
     operating_points_kernel,
     point_values_kernel,
+    rate_order_kernel,
     window_search_kernel,
     window_sweep_kernel,
 )
@@ -734,16 +735,20 @@ def test_highs_prints_nothing_in_a_fresh_process() -> None:
     assert "HiGHS" not in result.stderr
 
 
+@pytest.mark.parametrize("key_bits", [32, 64])
 @pytest.mark.parametrize("on_threads", [False, True])
 @pytest.mark.parametrize("kind", ["distinct", "few levels", "closer than the key step", "with undefined"])
 def test_rate_order_is_a_stable_sort_within_each_group(
-    monkeypatch: pytest.MonkeyPatch, kind: str, on_threads: bool
+    monkeypatch: pytest.MonkeyPatch, kind: str, on_threads: bool, key_bits: int
 ) -> None:
     """Packed-key sorting gives each group's defined points by rate, ties by index, even
     where rates differ by less than the key's resolution (the insertion fix): the groups
-    in two runs on the threads, or all in one run (fewer points)."""
+    in two runs on the threads, or all in one run (fewer points); keys of 32 bits (few
+    points a group) or 64."""
     monkeypatch.setattr(compiled, "THREADS", 2)
     monkeypatch.setattr(compiled, "RUN_POINTS", 1 if on_threads else 10**9)
+    if key_bits == 64:  # (no room left for the rate in 32 bits)
+        monkeypatch.setattr(rate_order_kernel, "RATE_BITS", 30)
     rng = np.random.default_rng(len(kind))
     sizes = rng.integers(1, 400, 7)
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
