@@ -23,6 +23,7 @@ from fairness_widgets.compute import (
     operating_points_kernel,
     point_values_kernel,
     rate_order_kernel,
+    window_search_compiled,
     window_search_kernel,
     window_sweep_kernel,
 )
@@ -384,6 +385,25 @@ def test_frontiers_agree(
     np.testing.assert_allclose(ours["epsilon"], theirs["epsilon"])
     np.testing.assert_allclose(ours["objective"], theirs["objective"], rtol=0, atol=1e-12)
     constrained = ours[ours["kind"].isin(["thresholds", "randomised thresholds"])]
+    assert (constrained["disparity"] <= constrained["epsilon"] + 1e-9).all()
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("resolution", [None, 1e-3])
+@pytest.mark.parametrize("box_points", [1, 2, 16])
+def test_predictive_parity_bounded_by_boxes_of_any_size_agrees(
+    monkeypatch: pytest.MonkeyPatch, seed: int, resolution: float | None, box_points: int
+) -> None:
+    """The hull of box tops only bounds the search: blocks of any size (few points use 2,
+    many 16; 1 is the points' own hull) give the numpy path's objective everywhere."""
+    audit = _audit(seed, resolution)
+    numpy_frontier = _run(monkeypatch, False, lambda: audit.tradeoff("predictive_parity"))
+    monkeypatch.setattr(window_search_compiled, "BOX_FROM", 10**9)
+    monkeypatch.setattr(window_search_compiled, "SMALL_BOX_POINTS", box_points)
+    compiled_frontier = _run(monkeypatch, True, lambda: audit.tradeoff("predictive_parity"))
+    ours, theirs = compiled_frontier.points, numpy_frontier.points  # type: ignore[attr-defined]
+    np.testing.assert_allclose(ours["objective"], theirs["objective"], rtol=0, atol=1e-12)
+    constrained = ours[ours["kind"] == "thresholds"]
     assert (constrained["disparity"] <= constrained["epsilon"] + 1e-9).all()
 
 
