@@ -634,7 +634,7 @@ class Benchmark:
         self, mode: str, constraint: str, fits: list[float], measured_here: bool, missing: str
     ) -> Check:
         at = f"{REQUIREMENT_ROWS:,} rows, {N_GROUPS} groups"
-        default = " (the default)" if mode == HISTOGRAM else ""
+        default = ", the default" if mode == HISTOGRAM else ""
         text = (
             f"Histogram frontier (resolution {mode}{default}), {at}, {constraint}: a few milliseconds "
             f"against fairlearn's ~{FAIRLEARN_CLAIM_SECONDS:g} s, i.e. fairlearn's fit in this run takes "

@@ -119,7 +119,7 @@ def test_bench_tradeoff_writes_its_report(
     # The requirements are checked at 1e6 rows; the browser section was skipped.
     assert "not measured (needs --rows 1e6)" in report
     assert "not measured (--skip-browser)" in report
-    for mode in ("1e-4 (the default)", "1e-3", "1e-2"):  # histogram mode, at each resolution
+    for mode in ("1e-4, the default", "1e-3", "1e-2"):  # histogram mode, at each resolution
         assert (
             f"| Histogram frontier (resolution {mode}), 1,000,000 rows, 40 groups, equalized_odds:" in report
         )
