@@ -780,6 +780,9 @@ def test_rate_order_is_a_stable_sort_within_each_group(
         "with undefined": np.where(rng.random(n) < 0.2, np.nan, rng.integers(0, 9, n) / 8.0),
     }[kind]
     value = rng.normal(size=n)
+    assert rate_order_kernel.key_type(rate_order_kernel.index_bits(offsets)) == (
+        np.int32 if key_bits == 32 else np.int64
+    )
     flat, by_rate, values, sorted_offsets = rate_order(rate, value, offsets)
     expected = []
     for a, b in itertools.pairwise(offsets):

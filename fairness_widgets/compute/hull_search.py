@@ -344,10 +344,9 @@ def equalized_odds_search(
         lambda: _equal_rates(value[flat], t, f, group, n_groups) if exact else None,
     )
     if common is not None:
+        equal = _selections(flat, group, common[1][None, :], n_groups)[0]
         for k in exact:
-            mixtures[k] = Mixture(
-                float(epsilons[k]), common[0], _selections(flat, group, common[1][None, :], n_groups)[0]
-            )
+            mixtures[k] = Mixture(float(epsilons[k]), common[0], equal)
     elif exact:  # rounding left no common point: the programme solves eps = 0 too
         exact_order = np.array(exact, dtype=np.intp)
         solving, each = np.concatenate([solving, exact_order]), [*each, *programme_part(exact_order)]

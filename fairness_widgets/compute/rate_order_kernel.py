@@ -26,6 +26,13 @@ from fairness_widgets.compute.compiled import group_cuts, kernel, map_threads
 RATE_BITS = 16
 
 
+def key_type(low_bits: int) -> type[np.int32] | type[np.int64]:
+    """The keys' integer type when indices take ``low_bits``: 32-bit if that leaves
+    :data:`RATE_BITS` for the rate (:func:`pack_keys` keeps 2 bits clear, for the sign and
+    a rate of 1)."""
+    return np.int32 if low_bits + RATE_BITS <= 30 else np.int64
+
+
 def index_bits(offsets: NDArray[np.intp]) -> int:
     """Low bits that hold any point's index within its group."""
     largest = int(np.diff(offsets).max()) if len(offsets) > 1 else 1
@@ -38,7 +45,7 @@ def pack_keys(
     start: int,
     end: int,
     low_bits: int,
-    keys: NDArray[np.int32] | NDArray[np.int64],
+    keys: NDArray[np.int32 | np.int64],
 ) -> int:
     """The keys (scaled rate above, index from ``start`` below) of the points
     ``start .. end - 1`` with a defined rate, in ``keys`` (32 or 64-bit): how many."""
@@ -55,7 +62,7 @@ def pack_keys(
 
 @kernel
 def unpack_keys(
-    keys: NDArray[np.int32] | NDArray[np.int64],
+    keys: NDArray[np.int32 | np.int64],
     start: int,
     low_bits: int,
     rate: NDArray[np.float64],
@@ -113,10 +120,7 @@ def rate_order(
     sorted_rate = np.empty(n)
     sorted_value = np.empty(n)
 
-    narrow = index_bits(offsets) + RATE_BITS <= 30
-    keys: NDArray[np.int32] | NDArray[np.int64] = (
-        np.empty(n, dtype=np.int32) if narrow else np.empty(n, dtype=np.int64)
-    )
+    keys = np.empty(n, dtype=key_type(low_bits))
 
     def run_of_groups(run: int) -> None:
         first, stop = cuts[run], cuts[run + 1]
@@ -140,7 +144,7 @@ def _pack_groups(
     offsets: NDArray[np.intp],
     sorted_offsets: NDArray[np.intp],
     low_bits: int,
-    keys: NDArray[np.int32] | NDArray[np.int64],
+    keys: NDArray[np.int32 | np.int64],
     first: int,
     stop: int,
 ) -> None:
@@ -152,7 +156,7 @@ def _pack_groups(
 
 @kernel
 def _unpack_groups(
-    keys: NDArray[np.int32] | NDArray[np.int64],
+    keys: NDArray[np.int32 | np.int64],
     offsets: NDArray[np.intp],
     sorted_offsets: NDArray[np.intp],
     low_bits: int,

@@ -188,9 +188,7 @@ def compiled_windows(
     low = np.full(len(epsilons), np.nan)
     high = np.full(len(epsilons), np.nan)
     zero = epsilons <= RATE_TOLERANCE
-
-    zero_width = partial(_zero_width, points, zero, best, low, high)
-
+    zero_width = partial(_zero_width, points, zero, best, low, high)  # (on a thread, below)
     widest_gap = float(points.lowest.max() - points.highest.min())
     feasible = np.flatnonzero(~zero & (epsilons >= widest_gap - RATE_TOLERANCE))
     found_picks: dict[int, NDArray[np.intp]] = {}
@@ -251,8 +249,14 @@ def compiled_windows(
                     found_picks[int(feasible[i])] = points.flat_index(picked[i])
     else:
         zero_width()
+    # Each eps's picks: those its branch and bound found, else (a window the seeds found,
+    # or eps = 0) each group's best in its window.
     return [
-        None if not np.isfinite(best[k]) else _picks_of(points, found_picks, k, low[k], high[k])
+        None
+        if not np.isfinite(best[k])
+        else found_picks[k]
+        if k in found_picks
+        else points.picks(float(low[k]), float(high[k]))
         for k in range(len(epsilons))
     ]
 
@@ -270,11 +274,3 @@ def _zero_width(
         found = points.totals(common, common)
         at = int(np.argmax(found))
         best[zero], low[zero], high[zero] = found[at], common[at], common[at]
-
-
-def _picks_of(
-    points: SortedPoints, found: dict[int, NDArray[np.intp]], k: int, low: float, high: float
-) -> NDArray[np.intp]:
-    """Eps ``k``'s picks: those its branch and bound found, else (a window the seeds
-    found, or eps = 0) each group's best in ``[low, high]``."""
-    return found[k] if k in found else points.picks(low, high)
