@@ -388,6 +388,42 @@ def test_frontiers_agree(
     assert (constrained["disparity"] <= constrained["epsilon"] + 1e-9).all()
 
 
+@pytest.mark.parametrize("resolution", [1e-3, 0.013, None])
+def test_a_views_histogram_is_kept_for_its_next_frontiers(
+    monkeypatch: pytest.MonkeyPatch, resolution: float | None
+) -> None:
+    """Binned scores: a view's first frontier keeps its per-group histogram, and every later
+    one (any constraint, objective or costs) starts from it without a pass over the cells,
+    gives a fresh audit's frontier and leaves the histogram as it was. Exact scores keep
+    none (their points are as many as the rows)."""
+    monkeypatch.setattr(compiled, "MIN_POINTS", 0)
+    asks = [
+        (constraint, objective, costs)
+        for constraint in CONSTRAINTS
+        for objective, costs in (("accuracy", {}), ("cost", {"fp_cost": 0.8, "fn_cost": 0.2}))
+    ]
+    fresh = [_audit(2, resolution).tradeoff(c, o, **k) for c, o, k in asks]  # type: ignore[arg-type]
+    audit = _audit(2, resolution)
+    audit.tradeoff("equal_opportunity", "balanced_accuracy")
+    kept = audit._histograms[audit.views[0].name]
+    if resolution is None:
+        assert kept is None
+        return
+    assert kept is not None
+    records, pooled = kept.records.copy(), kept.pooled.copy()
+
+    def rebuilt(*args: object) -> None:
+        raise AssertionError("the kept histogram was built again")
+
+    monkeypatch.setattr(binned_points_kernel, "_add_cells", rebuilt)
+    for (constraint, objective, costs), theirs in zip(asks, fresh, strict=True):
+        ours = audit.tradeoff(constraint, objective, **costs)  # type: ignore[arg-type]
+        pd.testing.assert_frame_equal(ours.points, theirs.points)
+        pd.testing.assert_frame_equal(ours.choices, theirs.choices)
+    np.testing.assert_array_equal(kept.records, records)
+    np.testing.assert_array_equal(kept.pooled, pooled)
+
+
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("resolution", [None, 1e-3])
 @pytest.mark.parametrize("box_points", [1, 2, 16])

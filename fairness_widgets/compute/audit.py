@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from fairness_widgets.compute.binned_points_kernel import GroupHistogram
 from fairness_widgets.compute.bootstrap import DEFAULT_BOOTSTRAP
 from fairness_widgets.compute.by_group import MIN_GROUP_SIZE, group_table
 from fairness_widgets.compute.cells import DEFAULT_RESOLUTION, Cells
@@ -16,6 +17,7 @@ from fairness_widgets.compute.disparities import disparity_table
 from fairness_widgets.compute.groups import Attribute, MissingPolicy
 from fairness_widgets.compute.inputs import prepare_inputs
 from fairness_widgets.compute.metrics import COUNT_METRICS, METRICS, check_metric
+from fairness_widgets.compute.operating_points import view_histogram
 from fairness_widgets.compute.score_metrics import CALIBRATION_BINS, calibration_table
 from fairness_widgets.compute.slice_features import DEFAULT_BINS
 from fairness_widgets.compute.slice_rows import ArrayRows, FrameRoles, FrameRows, RowSource
@@ -84,6 +86,9 @@ class Audit:
 
     #: The rows kept for :meth:`slices` (None for an audit of counts only).
     _rows: RowSource | None
+    #: Each view's per-group histogram as operating points, kept from its first trade-off
+    #: for the next (None: the view's points are not built from a histogram).
+    _histograms: dict[str, GroupHistogram | None]
 
     def __init__(
         self,
@@ -118,6 +123,7 @@ class Audit:
         self.cells = cells
         self.min_group_size = min_group_size
         self._rows = None
+        self._histograms = {}
 
     @classmethod
     def from_cells(cls, cells: Cells, *, min_group_size: int = MIN_GROUP_SIZE) -> Audit:
@@ -362,8 +368,17 @@ class Audit:
             equalized odds; plus a single threshold for everyone and each group's own best.
         """
         view = self._views(attribute if attribute is not None else self.views[0].name)[0]
+        if view.name not in self._histograms:  # (kept: a view's histogram is groups x bins at most)
+            self._histograms[view.name] = view_histogram(view, self.cells)
         return tradeoff(
-            self.cells, view, constraint, objective, epsilons=epsilons, fp_cost=fp_cost, fn_cost=fn_cost
+            self.cells,
+            view,
+            constraint,
+            objective,
+            epsilons=epsilons,
+            fp_cost=fp_cost,
+            fn_cost=fn_cost,
+            histogram=self._histograms[view.name],
         )
 
     def slices(

@@ -17,6 +17,8 @@ thread; cells in another order (from a dataframe engine) in one pass.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -168,6 +170,33 @@ def _pooled_best(
     return best, best_threshold, best_tp, best_fp
 
 
+@dataclass(frozen=True)
+class GroupHistogram:
+    """A view's per-group score histogram read as its operating points (binned scores).
+
+    What every trade-off of the view starts from, whatever its constraint and objective:
+    an audit keeps it, so that a second frontier (another constraint, another objective)
+    does not build it again. Its size is that of the histogram, groups x bins at most,
+    whatever the number of rows.
+
+    Attributes
+    ----------
+    offsets : ndarray of intp, shape (n_groups + 1,)
+        Group ``g``'s points are ``records[offsets[g] : offsets[g + 1]]``.
+    records : ndarray of int64, shape (n_points, 3)
+        Each group's points from its leading one (no one predicted positive) down the
+        bins: (threshold as float64 bits, tp, fp).
+    pooled : ndarray of int64, shape (n_bins, 2)
+        Everyone's negatives and positives per bin (one threshold for all groups).
+    resolution : float
+    """
+
+    offsets: NDArray[np.intp]
+    records: NDArray[np.int64] = field(repr=False)
+    pooled: NDArray[np.int64] = field(repr=False)
+    resolution: float
+
+
 def binned_operating_points(
     view: Attribute, cells: Cells, tp_weight: float, fp_weight: float
 ) -> Points | None:
@@ -175,6 +204,22 @@ def binned_operating_points(
     scores are not bin edges of ``cells.resolution``), and of the pooled points the
     leading one and the best for ``tp_weight * tp - fp_weight * fp``, as
     :func:`fairness_widgets.compute.operating_points_kernel.compiled_operating_points`."""
+    histogram = group_histogram(view, cells)
+    return None if histogram is None else histogram_points(histogram, tp_weight, fp_weight)
+
+
+def histogram_points(histogram: GroupHistogram, tp_weight: float, fp_weight: float) -> Points:
+    """The operating points of a view's histogram, with the pooled best for ``tp_weight *
+    tp - fp_weight * fp`` (the one part that depends on the objective)."""
+    _, best_threshold, best_tp, best_fp = _pooled_best(
+        histogram.pooled, histogram.resolution, tp_weight, fp_weight
+    )
+    return as_points(histogram.offsets, histogram.records, best_threshold, best_tp, best_fp)
+
+
+def group_histogram(view: Attribute, cells: Cells) -> GroupHistogram | None:
+    """``view``'s operating points from the dense table of (group, bin) counts, or None if
+    the scores are not bin edges of ``cells.resolution``."""
     assert cells.score is not None
     assert cells.resolution is not None
     n_groups = view.n_groups
@@ -223,5 +268,4 @@ def binned_operating_points(
     counts.view(np.float64)[offsets[:-1], THRESHOLD] = np.inf
     counts[offsets[:-1], TP] = 0
     counts[offsets[:-1], FP] = 0
-    _, best_threshold, best_tp, best_fp = _pooled_best(pooled, resolution, tp_weight, fp_weight)
-    return as_points(offsets, counts[:used], best_threshold, best_tp, best_fp)
+    return GroupHistogram(offsets, counts[:used], pooled, resolution)

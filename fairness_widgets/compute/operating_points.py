@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from fairness_widgets.compute.binned_points_kernel import binned_operating_points, fits
+from fairness_widgets.compute.binned_points_kernel import (
+    GroupHistogram,
+    binned_operating_points,
+    fits,
+    group_histogram,
+    histogram_points,
+)
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.compiled import worth_compiling
 from fairness_widgets.compute.groups import Attribute
@@ -126,8 +132,23 @@ def _small_int(codes: NDArray[np.integer], n_groups: int) -> NDArray[np.integer]
     return codes.astype(np.int16) if n_groups < 2**15 else codes
 
 
+def view_histogram(view: Attribute, cells: Cells) -> GroupHistogram | None:
+    """``view``'s per-group histogram as operating points, where the compiled pass takes a
+    table of counts per group and bin (binned scores, numba installed, a table not much
+    larger than the cells); None where it does not."""
+    if cells.score is None or cells.resolution is None:
+        return None
+    if not worth_compiling(len(cells.count)) or not fits(cells, view.n_groups):
+        return None
+    return group_histogram(view, cells)
+
+
 def operating_points(
-    view: Attribute, cells: Cells, weights: tuple[float, float] | None = None
+    view: Attribute,
+    cells: Cells,
+    weights: tuple[float, float] | None = None,
+    *,
+    histogram: GroupHistogram | None = None,
 ) -> OperatingPoints:
     """The operating points of each group of ``view`` (needs scores).
 
@@ -135,13 +156,16 @@ def operating_points(
     cut to the leading one and the best for ``weights[0] * tp - weights[1] * fp``, and
     large inputs go through a compiled pass (when numba is installed: a table of counts
     per group and bin for binned scores, else one pass over the cells in score order);
-    otherwise one sort of the cells.
+    otherwise one sort of the cells. ``histogram``, the view's from
+    :func:`view_histogram` if kept, spares the pass over the cells.
     """
     if cells.score is None:
         raise ValueError(
             "Trade-offs need scores to move thresholds; this audit was given hard predictions. "
             "Build it with y_score= (e.g. model.predict_proba(X)[:, 1])."
         )
+    if weights is not None and histogram is not None and worth_compiling(len(cells.count)):
+        return OperatingPoints(tuple(view.levels), *histogram_points(histogram, *weights))
     if weights is not None and worth_compiling(len(cells.count)):
         found = binned_operating_points(view, cells, *weights) if fits(cells, view.n_groups) else None
         if found is None:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from fairness_widgets.compute.binned_points_kernel import GroupHistogram
 from fairness_widgets.compute.cells import EDGE_TOLERANCE, Cells
 from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES, RANDOMISABLE
 from fairness_widgets.compute.groups import Attribute
@@ -28,6 +29,28 @@ from fairness_widgets.compute.point_values import point_values
 from fairness_widgets.compute.postprocessor import GroupThresholds
 from fairness_widgets.compute.selection import Pick, Selection
 from fairness_widgets.compute.window_search import window_search
+
+
+@dataclass(frozen=True)
+class PointColumns:
+    """Each point's kind, allowed disparity (NaN for the reference points), achieved
+    disparity and objective: the columns of :attr:`Tradeoff.points`."""
+
+    kinds: list[str]
+    epsilons: NDArray[np.float64]
+    disparity: NDArray[np.float64]
+    objective: NDArray[np.float64]
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "point": np.arange(len(self.kinds)),
+                "kind": self.kinds,
+                "epsilon": self.epsilons,
+                "disparity": self.disparity,
+                "objective": self.objective,
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -50,7 +73,8 @@ class Tradeoff:
     attribute: str
     constraint: str
     objective: str
-    points: pd.DataFrame
+    #: The columns of ``points``, as computed.
+    columns: PointColumns = field(repr=False, compare=False)
     #: The operating points every choice indexes, and each point's choice of them.
     operating_points: OperatingPoints = field(repr=False, compare=False)
     selections: list[Selection] = field(repr=False, compare=False)
@@ -60,6 +84,11 @@ class Tradeoff:
     expected_rates: dict[str, NDArray[np.float64]] = field(repr=False, compare=False)
     #: Width of the score bins the thresholds are edges of (None: exact scores).
     resolution: float | None = field(default=None, repr=False)
+
+    @cached_property
+    def points(self) -> pd.DataFrame:
+        """One row per point (see the class); built when first read, like ``choices``."""
+        return self.columns.table()
 
     @cached_property
     def choices(self) -> pd.DataFrame:
@@ -148,23 +177,20 @@ def _flat_choices(
     return index, weight, cell
 
 
-def _points_table(
+def _point_columns(
     entries: list[Entry],
     expected: dict[str, NDArray[np.float64]],
     tp: NDArray[np.float64],
     fp: NDArray[np.float64],
     objective: Objective,
-) -> pd.DataFrame:
-    """One row a point: its kind, allowed and achieved disparity, and objective."""
+) -> PointColumns:
+    """Each point's kind, allowed and achieved disparity, and objective."""
     gaps = np.stack([np.nanmax(e, axis=1) - np.nanmin(e, axis=1) for e in expected.values()])
-    return pd.DataFrame(
-        {
-            "point": np.arange(len(entries)),
-            "kind": [kind for kind, _, _ in entries],
-            "epsilon": [epsilon for _, epsilon, _ in entries],
-            "disparity": gaps.max(axis=0),
-            "objective": objective.constant + objective.tp_weight * tp - objective.fp_weight * fp,
-        }
+    return PointColumns(
+        [kind for kind, _, _ in entries],
+        np.array([epsilon for _, epsilon, _ in entries], dtype=np.float64),
+        gaps.max(axis=0),
+        objective.constant + objective.tp_weight * tp - objective.fp_weight * fp,
     )
 
 
@@ -195,15 +221,17 @@ def tradeoff(
     epsilons: Sequence[float] | NDArray[np.float64] | None = None,
     fp_cost: float = 1.0,
     fn_cost: float = 1.0,
+    histogram: GroupHistogram | None = None,
 ) -> Tradeoff:
-    """See :meth:`fairness_widgets.Audit.tradeoff`."""
+    """See :meth:`fairness_widgets.Audit.tradeoff`; ``histogram`` is the view's per-group
+    histogram (:func:`~fairness_widgets.compute.operating_points.view_histogram`) if kept."""
     if constraint not in CONSTRAINT_RATES:
         raise ValueError(f"constraint must be one of {', '.join(CONSTRAINT_RATES)}; got {constraint!r}.")
     total_positives = cells.n_positives
     goal = make_objective(
         objective, total_positives, cells.n_rows - total_positives, fp_cost=fp_cost, fn_cost=fn_cost
     )
-    points = operating_points(view, cells, (goal.tp_weight, goal.fp_weight))
+    points = operating_points(view, cells, (goal.tp_weight, goal.fp_weight), histogram=histogram)
     values = point_values(points, goal, constraint)
     value, rates = values.value, values.rates
     entries: list[Entry] = []
@@ -237,7 +265,7 @@ def tradeoff(
         view.name,
         constraint,
         objective,
-        _points_table(entries, expected, tp, fp, goal),
+        _point_columns(entries, expected, tp, fp, goal),
         operating_points=points,
         selections=selections,
         goal=goal,
