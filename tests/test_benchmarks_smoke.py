@@ -121,6 +121,9 @@ def test_bench_tradeoff_writes_its_report(
     assert "not measured (--skip-browser)" in report
     for mode in ("1e-4, the default", "1e-3", "1e-2"):  # histogram mode, at each resolution
         assert (
-            f"| Histogram frontier (resolution {mode}), 1,000,000 rows, 40 groups, equalized_odds:" in report
+            f"| Histogram frontier (resolution {mode}), 1,000,000 rows, 40 groups, equalized_odds, from "
+            "the view's per-group score counts" in report
         )
+    # Binned frontiers also report the view's first trade-off (which builds its histogram).
+    assert "| the view's first (builds its histogram) |" in report
     assert capsys.readouterr().out.strip() == report.strip()

@@ -13,6 +13,7 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.typing import NDArray
 
 import fairness_widgets as fw
 from fairness_widgets.compute import (
@@ -386,6 +387,45 @@ def test_frontiers_agree(
     np.testing.assert_allclose(ours["objective"], theirs["objective"], rtol=0, atol=1e-12)
     constrained = ours[ours["kind"].isin(["thresholds", "randomised thresholds"])]
     assert (constrained["disparity"] <= constrained["epsilon"] + 1e-9).all()
+
+
+@pytest.mark.parametrize(
+    ("objective", "costs"),
+    [
+        ("accuracy", {}),
+        ("balanced_accuracy", {}),
+        ("cost", {"fp_cost": 0.8, "fn_cost": 0.2}),
+        ("cost", {"fp_cost": 5.0, "fn_cost": 2.0}),
+    ],
+)
+@pytest.mark.parametrize("constraint", ["demographic_parity", "predictive_parity"])
+def test_a_bound_on_the_values_gives_the_windows_found_without_it(
+    monkeypatch: pytest.MonkeyPatch, objective: str, costs: dict[str, float], constraint: str
+) -> None:
+    """The weights times everyone's counts bound every point's value (by 1 for accuracy and
+    balanced accuracy, when no pass over the values is needed): the windows are those found
+    by measuring the values, and the bound holds."""
+    monkeypatch.setattr(compiled, "MIN_POINTS", 0)
+    audit = _audit(4, 1e-3)
+    cells = audit.cells
+    goal = make_objective(objective, cells.n_positives, cells.n_rows - cells.n_positives, **costs)
+    points = operating_points(audit.views[0], cells, (goal.tp_weight, goal.fp_weight))
+    values = point_values(points, goal, constraint)
+    bound = abs(goal.tp_weight) * cells.n_positives + abs(goal.fp_weight) * (cells.n_rows - cells.n_positives)
+    assert np.abs(values.value).max() <= bound
+    assert (bound <= 1.0 + window_search_compiled.VALUE_BOUND_SLACK) == (costs.get("fp_cost", 1.0) <= 1.0)
+    rate = next(iter(values.rates.values()))
+    grid = np.linspace(0.0, 0.3, 11)
+
+    def windows(value_bound: float | None) -> list[NDArray[np.intp] | None]:
+        return window_search_compiled.compiled_windows(
+            rate, values.value, points.offsets, grid, None, ordered=values.ordered, value_bound=value_bound
+        )
+
+    for bounded, measured in zip(windows(bound), windows(None), strict=True):
+        assert (bounded is None) == (measured is None)
+        if bounded is not None and measured is not None:
+            np.testing.assert_array_equal(bounded, measured)
 
 
 @pytest.mark.parametrize("resolution", [1e-3, 0.013, None])

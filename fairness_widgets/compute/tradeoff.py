@@ -249,7 +249,12 @@ def tradeoff(
     # The hulls are built on another core while the window search builds its tables.
     hulls = Hulls.beside(first_rate, value, points.offsets) if one_rate_randomisable else None
     if constraint != "equalized_odds":
-        for choice in window_search(first_rate, value, points.offsets, grid, hulls, ordered=values.ordered):
+        # No point's value exceeds the weights times everyone's counts (1 for accuracy).
+        bound = abs(goal.tp_weight) * total_positives + abs(goal.fp_weight) * (cells.n_rows - total_positives)
+        searched = window_search(
+            first_rate, value, points.offsets, grid, hulls, ordered=values.ordered, value_bound=bound
+        )
+        for choice in searched:
             entries.append(("thresholds", choice.epsilon, Selection.one_each(choice.points)))
     mixtures: list[Mixture] = []
     if constraint == "equalized_odds":

@@ -169,18 +169,22 @@ def window_search(
     hulls: Hulls | Callable[[], Hulls] | None = None,
     *,
     ordered: bool = False,
+    value_bound: float | None = None,
 ) -> list[WindowChoice]:
     """For each eps, the points (one per group; flat indices) maximising the summed value
     with all chosen rates within eps of each other. NaN rates (undefined) are never chosen.
     An eps no choice can meet (e.g. exactly equal precision) gets no choice.
     ``hulls`` (of the same points) may be passed if already built, or as a call that
     returns them (being built on another thread); ``ordered`` says the
-    rates are defined and in order within each group. Large inputs take the compiled
-    search (numba installed).
+    rates are defined and in order within each group; ``value_bound``, if given, is at
+    least every |value| (the compiled search then skips a pass to find the largest).
+    Large inputs take the compiled search (numba installed).
     """
     epsilons = np.asarray(epsilons, dtype=np.float64)
     if worth_compiling(len(rate)):
-        picks = compiled_windows(rate, value, offsets, epsilons, hulls, ordered=ordered)
+        picks = compiled_windows(
+            rate, value, offsets, epsilons, hulls, ordered=ordered, value_bound=value_bound
+        )
         return [
             WindowChoice(float(epsilon), float(value[chosen].sum()), chosen, rate[chosen])
             for epsilon, chosen in zip(epsilons, picks, strict=True)
