@@ -18,7 +18,6 @@ from numpy.typing import NDArray
 
 from fairness_widgets.compute.binned_points_kernel import (
     GroupHistogram,
-    binned_operating_points,
     fits,
     group_histogram,
     histogram_points,
@@ -164,16 +163,14 @@ def operating_points(
             "Trade-offs need scores to move thresholds; this audit was given hard predictions. "
             "Build it with y_score= (e.g. model.predict_proba(X)[:, 1])."
         )
-    if weights is not None and histogram is not None and worth_compiling(len(cells.count)):
-        return OperatingPoints(tuple(view.levels), *histogram_points(histogram, *weights))
     if weights is not None and worth_compiling(len(cells.count)):
-        found = binned_operating_points(view, cells, *weights) if fits(cells, view.n_groups) else None
-        if found is None:
+        if histogram is None:
+            histogram = view_histogram(view, cells)
+        if histogram is not None:
+            found = histogram_points(histogram, *weights)
+        else:
             found = compiled_operating_points(view, cells, *weights)
-        offsets, thresholds, tp, fp, pooled_thresholds, pooled_tp, pooled_fp, records = found
-        return OperatingPoints(
-            tuple(view.levels), offsets, thresholds, tp, fp, pooled_thresholds, pooled_tp, pooled_fp, records
-        )
+        return OperatingPoints(tuple(view.levels), *found)
     descending = np.argsort(-cells.score)
     all_positives = cells.count * cells.y_true
     all_negatives = cells.count - all_positives
