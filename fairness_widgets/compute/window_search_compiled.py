@@ -75,8 +75,12 @@ class SortedPoints:
         self.lowest = self.rate[self.offsets[:-1]]
         self.highest = self.rate[self.offsets[1:] - 1]
         self.best, self.where = block_tables(self.value)
-        # About 16 points a bucket, at most 1,024 buckets a group.
-        n_buckets = int(min(max(2 ** round(np.log2(max(len(self.rate) / n_groups / 16, 1))), 16), 1024))
+        # About 4 points a bucket (a search then reads a cache line or two), at most 2,048
+        # buckets a group (the index, 16 KB a group, stays in the core's cache). Against 16
+        # points and 1,024: 1e6 rows at bins of 1e-4, 40 groups, the branch and bound of 20
+        # eps 4.7 -> 4.0 ms and random window totals 20% faster on one core, for 0.05 ms more
+        # to build.
+        n_buckets = int(min(max(2 ** round(np.log2(max(len(self.rate) / n_groups / 4, 1))), 16), 2048))
         self.buckets = bucket_index(self.rate, self.offsets, n_buckets)
         # Each group's best point of all (an index into the sorted points), and the best
         # up to or from each point on its side: where the points came in order of rate

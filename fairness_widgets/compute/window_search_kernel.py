@@ -278,7 +278,8 @@ def _group_best(points: Searchable, g: int, low_edge: float, high_edge: float) -
     if low_edge <= rate[top] <= high_edge:
         return int(top)
     lo = first_at(rate, buckets, g, offsets[g], offsets[g + 1], low_edge)
-    hi = first_at(rate, buckets, g, lo, offsets[g + 1], np.nextafter(high_edge, np.inf)) - 1
+    # Not from lo: the two searches then overlap (each waits on its reads).
+    hi = first_at(rate, buckets, g, offsets[g], offsets[g + 1], np.nextafter(high_edge, np.inf)) - 1
     if lo > hi:
         return -1
     if len(running):  # built (for points that came in order of rate)
