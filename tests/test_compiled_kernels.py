@@ -212,6 +212,11 @@ def test_window_bests_by_the_running_bests_are_the_first_of_the_largest(seed: in
                 assert points.running[i] == offsets[g] + np.argmax(value[offsets[g] : i + 1])
             if i > points.peak[g]:
                 assert points.running[i] == i + np.argmax(value[i : offsets[g + 1]])
+    # The peaks given (as the point values find them) give the same running bests.
+    given = SortedPoints(
+        None, rate, value, offsets, np.array([offsets[g] + np.argmax(v) for g, v in enumerate(values)])
+    )
+    np.testing.assert_array_equal(given.running, points.running)
     lows = rng.uniform(-0.1, 1.0, 400)
     highs = lows + rng.uniform(0, 0.3, 400)
     totals = points.totals(lows, highs)

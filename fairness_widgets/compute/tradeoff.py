@@ -252,7 +252,14 @@ def tradeoff(
         # No point's value exceeds the weights times everyone's counts (1 for accuracy).
         bound = abs(goal.tp_weight) * total_positives + abs(goal.fp_weight) * (cells.n_rows - total_positives)
         searched = window_search(
-            first_rate, value, points.offsets, grid, hulls, ordered=values.ordered, value_bound=bound
+            first_rate,
+            value,
+            points.offsets,
+            grid,
+            hulls,
+            ordered=values.ordered,
+            value_bound=bound,
+            peaks=values.best_each,
         )
         for choice in searched:
             entries.append(("thresholds", choice.epsilon, Selection.one_each(choice.points)))

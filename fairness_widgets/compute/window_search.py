@@ -170,6 +170,7 @@ def window_search(
     *,
     ordered: bool = False,
     value_bound: float | None = None,
+    peaks: NDArray[np.intp] | None = None,
 ) -> list[WindowChoice]:
     """For each eps, the points (one per group; flat indices) maximising the summed value
     with all chosen rates within eps of each other. NaN rates (undefined) are never chosen.
@@ -177,13 +178,14 @@ def window_search(
     ``hulls`` (of the same points) may be passed if already built, or as a call that
     returns them (being built on another thread); ``ordered`` says the
     rates are defined and in order within each group; ``value_bound``, if given, is at
-    least every |value| (the compiled search then skips a pass to find the largest).
+    least every |value| (the compiled search then skips a pass to find the largest);
+    ``peaks``, if given, each group's first point of its largest value (flat index).
     Large inputs take the compiled search (numba installed).
     """
     epsilons = np.asarray(epsilons, dtype=np.float64)
     if worth_compiling(len(rate)):
         picks = compiled_windows(
-            rate, value, offsets, epsilons, hulls, ordered=ordered, value_bound=value_bound
+            rate, value, offsets, epsilons, hulls, ordered=ordered, value_bound=value_bound, peaks=peaks
         )
         return [
             WindowChoice(float(epsilon), float(value[chosen].sum()), chosen, rate[chosen])

@@ -22,6 +22,7 @@ from fairness_widgets.compute.window_search_kernel import (
     box_tops,
     bucket_index,
     common_rates_of,
+    group_peaks,
     running_bests,
     sorted_and_defined,
     window_picks,
@@ -65,7 +66,10 @@ class SortedPoints:
         rate: NDArray[np.float64],
         value: NDArray[np.float64],
         offsets: NDArray[np.intp],
+        peak: NDArray[np.intp] | None = None,
     ) -> None:
+        """``peak``: each group's first point of its largest value, if known (points in
+        order of rate only: ``flat`` None)."""
         n_groups = len(offsets) - 1
         self.flat = flat
         self.rate, self.value, self.offsets = rate, value, offsets
@@ -88,11 +92,12 @@ class SortedPoints:
         # nearly always). Points sorted here (precision) make a ragged curve: there the
         # running bests cost more than they save (1e6 rows: 1.8 ms, to save 0.8 ms of the
         # searches).
-        self.peak = np.empty(n_groups, dtype=np.intp)
         self.running = np.empty(len(self.rate) if flat is None else 0, dtype=np.intp)
         if flat is None:
+            self.peak = group_peaks(self.value, self.offsets) if peak is None else peak
             running_bests(self.value, self.offsets, self.peak, self.running)
         else:
+            self.peak = np.empty(n_groups, dtype=np.intp)  # (window_picks reads none)
             self.peak = window_picks(self.searchable, -np.inf, np.inf, 0.0)
 
     @property
@@ -177,17 +182,19 @@ def compiled_windows(
     *,
     ordered: bool = False,
     value_bound: float | None = None,
+    peaks: NDArray[np.intp] | None = None,
 ) -> list[NDArray[np.intp] | None]:
     """Per eps, each group's pick in the best window (flat indices; None where no choice
     meets the eps). ``ordered``: the rates are known to be defined
-    and in order within each group; ``value_bound``: no |value| exceeds it, if known."""
+    and in order within each group; ``value_bound``: no |value| exceeds it, if known;
+    ``peaks``: each group's first point of its largest value, if known."""
     flat, sorted_rate, sorted_value, sorted_offsets = by_rate(rate, value, offsets, ordered=ordered)
     if flat is not None:  # hulls given are of the unsorted points: build them beside the tables
         # Points sorted here (precision) are ragged, with many hull corners: the hull only
         # bounds the search, so that of a few box tops per block, above them all, will do.
         block = BOX_POINTS if len(sorted_rate) >= BOX_FROM else SMALL_BOX_POINTS
         hulls = Hulls.beside(*box_tops(sorted_rate, sorted_value, sorted_offsets, block))
-    points = SortedPoints(flat, sorted_rate, sorted_value, sorted_offsets)
+    points = SortedPoints(flat, sorted_rate, sorted_value, sorted_offsets, peaks if flat is None else None)
     n_groups = len(offsets) - 1
     # The tolerance grows with the values once they pass 1. Values bound by about 1 (accuracy,
     # balanced accuracy) need no pass over them to say so (0.5-0.8 ms at 1e-4, cold).
