@@ -39,9 +39,12 @@ def point_values_pass(
     ordered = True
     for g in range(n_groups):
         start, end = offsets[g], offsets[g + 1]
-        for i in range(start, end):
-            value[i] = tp_weight * counts[i, 1] - fp_weight * counts[i, 2]
-        for r in range(len(kinds)):
+        # The values and the first rate in one read of the records (strided: reading them
+        # is most of the cost; 1e6 rows at 1e-4, 40 groups: 1.25 -> 0.7 ms on one core).
+        defined[0, g] = _fill_values_and_rate(
+            counts, start, end, tp_weight, fp_weight, kinds[0], value, rates[0]
+        )
+        for r in range(1, len(kinds)):
             defined[r, g] = _fill_rate(counts, start, end, kinds[r], rates[r])
         first = rates[0]
         if defined[0, g] == end - start:  # the usual case: straight loops, no branches
@@ -59,6 +62,51 @@ def point_values_pass(
                 top = value[i]
                 best[g] = i
     return defined, best, ordered
+
+
+@kernel
+def _fill_values_and_rate(
+    counts: NDArray[np.int64],
+    start: int,
+    end: int,
+    tp_weight: float,
+    fp_weight: float,
+    kind: int,
+    value: NDArray[np.float64],
+    rate: NDArray[np.float64],
+) -> int:
+    """Each point's value and one rate (as :func:`_fill_rate`) of a group, side by side;
+    returns how many rates are defined."""
+    if kind == PRECISION:  # (its division under a branch, beside the values, ran slower)
+        for i in range(start, end):
+            value[i] = tp_weight * counts[i, 1] - fp_weight * counts[i, 2]
+        return _fill_rate(counts, start, end, kind, rate)
+    # The other rates share a denominator across the group: all defined, or none.
+    positives, negatives = counts[end - 1, 1], counts[end - 1, 2]
+    total = np.float64(
+        positives + negatives if kind == SELECTION else positives if kind == TRUE_POSITIVE else negatives
+    )
+    if total == 0:
+        for i in range(start, end):
+            value[i] = tp_weight * counts[i, 1] - fp_weight * counts[i, 2]
+            rate[i] = np.nan
+        return 0
+    if kind == SELECTION:
+        for i in range(start, end):
+            tp, fp = counts[i, 1], counts[i, 2]
+            value[i] = tp_weight * tp - fp_weight * fp
+            rate[i] = np.float64(tp + fp) / total
+    elif kind == TRUE_POSITIVE:
+        for i in range(start, end):
+            tp, fp = counts[i, 1], counts[i, 2]
+            value[i] = tp_weight * tp - fp_weight * fp
+            rate[i] = np.float64(tp) / total
+    else:
+        for i in range(start, end):
+            tp, fp = counts[i, 1], counts[i, 2]
+            value[i] = tp_weight * tp - fp_weight * fp
+            rate[i] = np.float64(fp) / total
+    return end - start
 
 
 @kernel
@@ -81,8 +129,9 @@ def _fill_rate(counts: NDArray[np.int64], start: int, end: int, kind: int, rate:
         for i in range(start, end):
             predicted = counts[i, 1] + counts[i, 2]
             rate[i] = np.float64(counts[i, 1]) / np.float64(predicted) if predicted > 0 else np.nan
+    if kind != PRECISION:  # one denominator for the group: all defined, or none
+        return end - start if np.isfinite(rate[start]) else 0
     defined = 0
     for i in range(start, end):
-        if np.isfinite(rate[i]):
-            defined += 1
+        defined += np.isfinite(rate[i])
     return defined
