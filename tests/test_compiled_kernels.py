@@ -556,6 +556,41 @@ def test_point_values_pass_finds_the_best_and_a_fall_where_every_rate_is_defined
     assert ordered == (not falls) == bool((np.diff(rates[0][4:]) >= 0).all())
 
 
+@pytest.mark.parametrize(
+    "first",
+    [point_values_kernel.SELECTION, point_values_kernel.TRUE_POSITIVE, point_values_kernel.FALSE_POSITIVE],
+)
+def test_point_values_pass_gives_no_rate_to_a_group_without_its_denominator(first: int) -> None:
+    """A group with no positives has no true positive rate anywhere (and one with no
+    negatives no false positive rate), whichever rate the values are read beside; the
+    values and the other groups' rates are still filled."""
+    tp = np.array([0, 0, 0, 0, 1, 2, 0, 1, 3], dtype=np.int64)
+    fp = np.array([0, 1, 3, 0, 0, 2, 0, 0, 0], dtype=np.int64)
+    counts = np.stack([np.zeros_like(tp), tp, fp], axis=1)
+    offsets = np.array([0, 3, 6, 9], dtype=np.intp)  # no positives; both; no negatives
+    codes = [
+        point_values_kernel.SELECTION,
+        point_values_kernel.TRUE_POSITIVE,
+        point_values_kernel.FALSE_POSITIVE,
+    ]
+    kinds = np.array([first, *(k for k in codes if k != first)], dtype=np.intp)
+    value, rates = np.empty(len(tp)), np.empty((3, len(tp)))
+    defined, _, _ = point_values_kernel.point_values_pass(counts, offsets, 2.0, 0.5, kinds, value, rates)
+    np.testing.assert_array_equal(value, 2.0 * tp - 0.5 * fp)
+    totals = {
+        point_values_kernel.SELECTION: (tp + fp, [3, 4, 3]),
+        point_values_kernel.TRUE_POSITIVE: (tp, [0, 2, 3]),
+        point_values_kernel.FALSE_POSITIVE: (fp, [3, 2, 0]),
+    }
+    for r, kind in enumerate(kinds):
+        numerator, denominators = totals[int(kind)]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            expected = numerator / np.repeat(np.array(denominators, dtype=np.float64), 3)
+        expected[np.repeat(np.array(denominators) == 0, 3)] = np.nan
+        np.testing.assert_array_equal(rates[r], expected)
+        np.testing.assert_array_equal(defined[r], [0 if d == 0 else 3 for d in denominators])
+
+
 @pytest.mark.parametrize("constraint", CONSTRAINTS)
 def test_point_values_in_runs_of_groups_on_threads_are_the_one_pass_values(
     monkeypatch: pytest.MonkeyPatch, constraint: str
