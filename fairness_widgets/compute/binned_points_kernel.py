@@ -18,6 +18,7 @@ thread; cells in another order (from a dataframe engine) in one pass.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,6 +28,7 @@ from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.compiled import kernel, map_threads
 from fairness_widgets.compute.groups import Attribute
 from fairness_widgets.compute.operating_points_kernel import FP, THRESHOLD, TP, Points, as_points, part_bounds
+from fairness_widgets.compute.roc_chains_kernel import roc_upper_chains
 
 #: The table may have this many entries per cell (beyond a small floor) before the pass
 #: over cells in score order is the better one.
@@ -195,6 +197,13 @@ class GroupHistogram:
     records: NDArray[np.int64] = field(repr=False)
     pooled: NDArray[np.int64] = field(repr=False)
     resolution: float
+
+    @cached_property
+    def roc_chains(self) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Each group's points on its ROC upper chain (see :mod:`roc_chains_kernel`):
+        flat indices and the groups' offsets into them; found on first use, then kept."""
+        chains: tuple[NDArray[np.intp], NDArray[np.intp]] = roc_upper_chains(self.records, self.offsets)
+        return chains
 
 
 def binned_operating_points(

@@ -197,3 +197,13 @@ def beside_in_runs(
     pool = _shared_pool()
     parts = [pool.submit(function, run) for run in group_runs(offsets, n_points)]
     return pool.submit(lambda: combine([part.result() for part in parts])).result
+
+
+def beside(call: Callable[[], T], n_points: int) -> Callable[[], T]:
+    """Start ``call`` on another thread and return a call that waits for its result (or
+    raises its error). With one thread, or a problem of ``n_points`` too small to hand
+    off (as :func:`beside_in_runs`), ``call`` runs here on the first call of the
+    returned one; either way once."""
+    if threads_for(n_points) == 1 or not worth_compiling(n_points):
+        return cache(call)
+    return _shared_pool().submit(call).result

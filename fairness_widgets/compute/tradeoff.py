@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import cast
@@ -20,13 +20,21 @@ from numpy.typing import NDArray
 
 from fairness_widgets.compute.binned_points_kernel import GroupHistogram
 from fairness_widgets.compute.cells import EDGE_TOLERANCE, Cells
+from fairness_widgets.compute.compiled import beside
 from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES, RANDOMISABLE
 from fairness_widgets.compute.groups import Attribute
-from fairness_widgets.compute.hull_search import Hulls, Mixture, equalized_odds_search, hull_search
+from fairness_widgets.compute.hull_search import (
+    Hulls,
+    Mixture,
+    equalized_odds_search,
+    given_or_built,
+    hull_search,
+)
 from fairness_widgets.compute.objectives import Objective, make_objective
 from fairness_widgets.compute.operating_points import OperatingPoints, operating_points
-from fairness_widgets.compute.point_values import point_values
+from fairness_widgets.compute.point_values import PointValues, point_values
 from fairness_widgets.compute.postprocessor import GroupThresholds
+from fairness_widgets.compute.roc_chains_kernel import upper_hulls_among
 from fairness_widgets.compute.selection import Pick, Selection
 from fairness_widgets.compute.window_search import window_search
 
@@ -244,10 +252,7 @@ def tradeoff(
     grid = np.linspace(0.0, widest, 21) if epsilons is None else np.asarray(epsilons, dtype=np.float64)
     if (grid < 0).any() or not np.isfinite(grid).all():
         raise ValueError("epsilons must be finite and non-negative.")
-    # Predictive parity has no randomised choice; its window search builds its own hulls.
-    one_rate_randomisable = constraint in ("demographic_parity", "equal_opportunity")
-    # The hulls are built on another core while the window search builds its tables.
-    hulls = Hulls.beside(first_rate, value, points.offsets) if one_rate_randomisable else None
+    hulls = _hulls(constraint, goal, points, values, histogram)
     if constraint != "equalized_odds":
         # No point's value exceeds the weights times everyone's counts (1 for accuracy).
         bound = abs(goal.tp_weight) * total_positives + abs(goal.fp_weight) * (cells.n_rows - total_positives)
@@ -268,7 +273,7 @@ def tradeoff(
         tpr, fpr = rates["true_positive_rate"], rates["false_positive_rate"]
         mixtures = equalized_odds_search(tpr, fpr, value, points.offsets, grid)
     elif constraint in RANDOMISABLE and hulls is not None:
-        mixtures = hull_search(hulls(), grid)
+        mixtures = hull_search(given_or_built(hulls, first_rate, value, points.offsets), grid)
     for mixture in mixtures:
         entries.append(("randomised thresholds", mixture.epsilon, mixture.selection))
     selections = [selection for _, _, selection in entries]
@@ -284,6 +289,35 @@ def tradeoff(
         expected_rates=expected,
         resolution=cells.resolution,
     )
+
+
+def _hulls(
+    constraint: str,
+    goal: Objective,
+    points: OperatingPoints,
+    values: PointValues,
+    histogram: GroupHistogram | None,
+) -> Hulls | Callable[[], Hulls] | None:
+    """The upper hulls of each group's (rate, value) points, for a constraint of one
+    randomisable rate (None for the others: predictive parity has no randomised choice,
+    and its window search builds its own hulls). From the kept ROC chains where they hold
+    every corner (see :mod:`roc_chains_kernel`), else built on the other threads while
+    the window search builds its tables."""
+    if constraint not in ("demographic_parity", "equal_opportunity"):
+        return None
+    rate = values.rates[next(iter(values.rates))]
+    held = goal.tp_weight + goal.fp_weight > 0 if constraint == "demographic_parity" else goal.fp_weight > 0
+    if histogram is None or not values.ordered or not held:
+        return Hulls.beside(rate, values.value, points.offsets)
+
+    def from_chains() -> Hulls:
+        corners, ends = upper_hulls_among(rate, values.value, *chains)
+        return Hulls(
+            rate, values.value, points.offsets, [corners[ends[g] : ends[g + 1]] for g in range(n_groups)]
+        )
+
+    chains, n_groups = histogram.roc_chains, points.n_groups
+    return beside(from_chains, len(rate))  # (while the window search builds its tables)
 
 
 def _single_threshold(points: OperatingPoints, goal: Objective) -> NDArray[np.intp]:

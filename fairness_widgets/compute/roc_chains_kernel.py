@@ -1,0 +1,88 @@
+"""Each group's ROC upper chain, found once from its integer counts, and the upper hulls
+of its (rate, value) points read from the chain's few points.
+
+For demographic parity (rate ``(tp + fp) / n``) and equal opportunity (rate ``tp / P``)
+the map from a point's counts ``(fp, tp)`` to ``(rate, value)``, value ``tp_weight * tp -
+fp_weight * fp``, is linear and one to one (given the weights below). A corner of the
+upper hull of the mapped points maximises ``value - lambda * rate`` for some lambda, a
+linear function ``a * tp - b * fp`` of the counts, so it is a corner of their convex hull
+that maximises such a function (and each corner of the chain does, for some lambda):
+
+- with ``a > 0`` and ``b > 0``, a corner of the ROC upper chain (most true positives for
+  the false positives) from the first point (no one predicted positive) to the last;
+- otherwise one of those two ends (the counts never fall from one point to the next).
+
+Demographic parity has ``a + b = tp_weight + fp_weight`` whatever lambda, so that sum must
+be positive; equal opportunity has ``b = fp_weight``, which must be positive. The chain,
+found in integers, has no point on a chord between two others; a corner stands above
+its neighbours' chord by a margin far beyond float rounding, so the chain's points are
+the hull's corners exactly (a float chain over all the points may keep a point that
+rounding lifts off a straight run, or drop one). It depends on neither the objective
+nor the constraint: a view's histogram keeps it, and each frontier's upper hulls come
+from its few points instead of all of them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fairness_widgets.compute.compiled import kernel
+from fairness_widgets.compute.convex_hulls_kernel import _chain
+from fairness_widgets.compute.operating_points_kernel import FP, TP
+
+
+@kernel
+def roc_upper_chains(
+    records: NDArray[np.int64], offsets: NDArray[np.intp]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Each group's points on its ROC upper chain, the points (``records``: tp in column
+    ``TP``, fp in column ``FP``, group ``g``'s ``offsets[g] : offsets[g + 1]``) being in order of
+    both counts: flat indices, and the groups' offsets into them. Exact (integers): a
+    point on the chord between two others is dropped."""
+    n_groups = len(offsets) - 1
+    chain = np.empty(len(records), dtype=np.intp)
+    chain_offsets = np.zeros(n_groups + 1, dtype=np.intp)
+    top = 0
+    for g in range(n_groups):
+        base = top
+        for i in range(offsets[g], offsets[g + 1]):
+            tp, fp = records[i, TP], records[i, FP]
+            while top - base >= 2:
+                o, p = chain[top - 2], chain[top - 1]
+                # On or under the chord from o to the new point: p is no corner.
+                under = (records[p, FP] - records[o, FP]) * (tp - records[o, TP]) - (
+                    records[p, TP] - records[o, TP]
+                ) * (fp - records[o, FP])
+                if under < 0:
+                    break
+                top -= 1
+            chain[top] = i
+            top += 1
+        chain_offsets[g + 1] = top
+    return chain[:top].copy(), chain_offsets
+
+
+@kernel
+def upper_hulls_among(
+    x: NDArray[np.float64],
+    v: NDArray[np.float64],
+    candidates: NDArray[np.intp],
+    candidate_offsets: NDArray[np.intp],
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """The upper hull of each group's points (``x`` defined and in order within the
+    group) from its ``candidates`` (flat indices in order, every corner among them), by
+    the monotone chain: corners and the groups' offsets into them."""
+    n_groups = len(candidate_offsets) - 1
+    largest = 1
+    for g in range(n_groups):
+        largest = max(largest, candidate_offsets[g + 1] - candidate_offsets[g])
+    stack = np.empty((largest, 2))
+    corners = np.empty(len(candidates), dtype=np.intp)
+    ends = np.zeros(n_groups + 1, dtype=np.intp)
+    top = 0
+    for g in range(n_groups):
+        first, stop = candidate_offsets[g], candidate_offsets[g + 1]
+        top = _chain(x, v, candidates[first:stop], stop - first, corners, top, stack)
+        ends[g + 1] = top
+    return corners[:top].copy(), ends
