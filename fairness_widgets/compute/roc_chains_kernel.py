@@ -37,30 +37,50 @@ def roc_upper_chains(
     records: NDArray[np.int64], offsets: NDArray[np.intp]
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """Each group's points on its ROC upper chain, the points (``records``: tp in column
-    ``TP``, fp in column ``FP``, group ``g``'s ``offsets[g] : offsets[g + 1]``) being in order of
-    both counts: flat indices, and the groups' offsets into them. Exact (integers): a
-    point on the chord between two others is dropped."""
+    ``TP``, fp in column ``FP``, group ``g``'s ``offsets[g] : offsets[g + 1]``) being in
+    order of both counts: flat indices, and the groups' offsets into them. Exact
+    (integers): a point on the chord between two others is dropped.
+
+    A corner stands above the chord between its neighbours, so only such points (and
+    each group's ends) go through the monotone chain: on a staircase of single rows most
+    points are in a straight run or a step's inner corner (1e6 rows at 1e-4, 40 groups:
+    5.6 -> 1.9 ms on one core)."""
     n_groups = len(offsets) - 1
     chain = np.empty(len(records), dtype=np.intp)
     chain_offsets = np.zeros(n_groups + 1, dtype=np.intp)
     top = 0
     for g in range(n_groups):
+        start, end = offsets[g], offsets[g + 1]
         base = top
-        for i in range(offsets[g], offsets[g + 1]):
+        # The group's first point, then those above their neighbours' chord (into the
+        # room the chain fills next, behind it), then its last point.
+        kept = top
+        chain[kept] = start
+        kept += 1
+        for i in range(start + 1, end - 1):
+            chain[kept] = i
+            kept += _under(records, i - 1, i, records[i + 1, TP], records[i + 1, FP]) < 0
+        if end - 1 > start:
+            chain[kept] = end - 1
+            kept += 1
+        for k in range(base, kept):
+            i = chain[k]
             tp, fp = records[i, TP], records[i, FP]
-            while top - base >= 2:
-                o, p = chain[top - 2], chain[top - 1]
-                # On or under the chord from o to the new point: p is no corner.
-                under = (records[p, FP] - records[o, FP]) * (tp - records[o, TP]) - (
-                    records[p, TP] - records[o, TP]
-                ) * (fp - records[o, FP])
-                if under < 0:
-                    break
-                top -= 1
+            while top - base >= 2 and _under(records, chain[top - 2], chain[top - 1], tp, fp) >= 0:
+                top -= 1  # on or under the chord from the one before to this point: no corner
             chain[top] = i
             top += 1
         chain_offsets[g + 1] = top
     return chain[:top].copy(), chain_offsets
+
+
+@kernel
+def _under(records: NDArray[np.int64], o: int, p: int, tp: int, fp: int) -> int:
+    """Positive where point ``p`` is under the chord from ``o`` to (tp, fp), 0 on it."""
+    under: int = (records[p, FP] - records[o, FP]) * (tp - records[o, TP]) - (
+        records[p, TP] - records[o, TP]
+    ) * (fp - records[o, FP])
+    return under
 
 
 @kernel
