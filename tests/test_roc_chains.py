@@ -12,12 +12,12 @@ import pytest
 import fairness_widgets as fw
 from fairness_widgets.compute import compiled, tradeoff
 from fairness_widgets.compute.binned_points_kernel import group_histogram
-from fairness_widgets.compute.convex_hulls import upper_hulls
+from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
 from fairness_widgets.compute.hull_search import Hulls
 from fairness_widgets.compute.objectives import make_objective
 from fairness_widgets.compute.operating_points import operating_points
 from fairness_widgets.compute.point_values import point_values
-from fairness_widgets.compute.roc_chains_kernel import roc_upper_chains, upper_hulls_among
+from fairness_widgets.compute.roc_chains_kernel import roc_chains, upper_hulls_among
 
 pytestmark = pytest.mark.skipif(not compiled.AVAILABLE, reason="the chains are compiled kernels")
 
@@ -31,11 +31,12 @@ def _audit(seed: int, n: int = 20_000, n_groups: int = 9) -> fw.Audit:
     return fw.Audit(label, y_score=score, sensitive={"g": group.astype(str)}, resolution=1e-3)
 
 
+@pytest.mark.parametrize("side", [1, -1])
 @pytest.mark.parametrize("seed", range(3))
-def test_the_chain_is_every_point_above_all_chords_around_it(seed: int) -> None:
-    """Brute force on small staircases: a point is on its group's chain exactly when it
-    stands strictly above every chord between an earlier and a later point (a point on
-    a chord is dropped), vertical and horizontal runs included."""
+def test_the_chain_is_every_point_past_all_chords_around_it(seed: int, side: int) -> None:
+    """Brute force on small staircases: a point is on its group's upper (lower) chain
+    exactly when it stands strictly above (below) every chord between an earlier and a
+    later point (a point on a chord is dropped), vertical and horizontal runs included."""
     rng = np.random.default_rng(seed)
     records, offsets = [], [0]
     for size in (1, 2, 7, 30, 30):
@@ -46,14 +47,14 @@ def test_the_chain_is_every_point_above_all_chords_around_it(seed: int) -> None:
         offsets.append(offsets[-1] + size)
     table = np.concatenate(records)
     bounds = np.array(offsets, dtype=np.intp)
-    chain, chain_offsets = roc_upper_chains(table, bounds)
+    chain, chain_offsets = roc_chains(table, bounds, side)
     for g, (start, stop) in enumerate(itertools.pairwise(offsets)):
         tp, fp = table[start:stop, 1], table[start:stop, 2]
         expected = [
             start + i
             for i in range(stop - start)
             if all(
-                (fp[i] - fp[j]) * (tp[k] - tp[j]) - (tp[i] - tp[j]) * (fp[k] - fp[j]) < 0
+                side * ((fp[i] - fp[j]) * (tp[k] - tp[j]) - (tp[i] - tp[j]) * (fp[k] - fp[j])) < 0
                 for j in range(i)
                 for k in range(i + 1, stop - start)
             )
@@ -99,6 +100,32 @@ def test_hulls_from_the_chains_are_the_hulls_of_all_points(
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12 * scale)
         assert (value[group] <= ours + 1e-12 * scale).all()
         assert np.isin(mine, np.flatnonzero(value[group] >= ours - 1e-12 * scale) + points.offsets[g]).all()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_kept_roc_corners_are_those_of_every_point(seed: int) -> None:
+    """Equalized odds' corners read from the kept chains: among those the float hulls of
+    every point find (which may also keep a point that rounding lifts off a straight
+    run), and every point within the hull they make, between its upper and lower chain."""
+    audit = _audit(seed)
+    histogram = group_histogram(audit.views[0], audit.cells)
+    assert histogram is not None
+    tp, fp, offsets = histogram.records[:, 1], histogram.records[:, 2], histogram.offsets
+    positives, negatives = tp[offsets[1:] - 1], fp[offsets[1:] - 1]
+    sizes = np.diff(offsets)
+    tpr, fpr = tp / np.repeat(positives, sizes), fp / np.repeat(negatives, sizes)
+    kept = histogram.roc_corners
+    every = hull_corners(fpr, tpr, offsets)
+    assert set(kept.tolist()) <= set(every.tolist())
+    assert len(kept) >= 0.9 * len(every)
+    upper = histogram.roc_chains[0]
+    for g, (start, stop) in enumerate(itertools.pairwise(offsets)):
+        mine = kept[(kept >= start) & (kept < stop)]
+        top = upper[(upper >= start) & (upper < stop)]
+        bottom = np.setdiff1d(mine, top[1:-1])  # the lower chain, ends included
+        x, y = fpr[start:stop], tpr[start:stop]
+        assert (y <= np.interp(x, fpr[top], tpr[top]) + 1e-12).all(), g
+        assert (y >= np.interp(x, fpr[bottom], tpr[bottom]) - 1e-12).all(), g
 
 
 @pytest.mark.parametrize(

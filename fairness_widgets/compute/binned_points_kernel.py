@@ -28,7 +28,7 @@ from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.compiled import kernel, map_threads
 from fairness_widgets.compute.groups import Attribute
 from fairness_widgets.compute.operating_points_kernel import FP, THRESHOLD, TP, Points, as_points, part_bounds
-from fairness_widgets.compute.roc_chains_kernel import roc_upper_chains
+from fairness_widgets.compute.roc_chains_kernel import roc_chains
 
 #: The table may have this many entries per cell (beyond a small floor) before the pass
 #: over cells in score order is the better one.
@@ -202,8 +202,17 @@ class GroupHistogram:
     def roc_chains(self) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
         """Each group's points on its ROC upper chain (see :mod:`roc_chains_kernel`):
         flat indices and the groups' offsets into them; found on first use, then kept."""
-        chains: tuple[NDArray[np.intp], NDArray[np.intp]] = roc_upper_chains(self.records, self.offsets)
+        chains: tuple[NDArray[np.intp], NDArray[np.intp]] = roc_chains(self.records, self.offsets, 1)
         return chains
+
+    @cached_property
+    def roc_corners(self) -> NDArray[np.intp]:
+        """The corners of each group's ROC hull, both chains, as sorted flat indices (as
+        :func:`~fairness_widgets.compute.convex_hulls.hull_corners` finds them, bar points
+        that rounding lifts off a straight run); found on first use, then kept."""
+        lower, _ = roc_chains(self.records, self.offsets, -1)
+        corners: NDArray[np.intp] = np.union1d(self.roc_chains[0], lower)
+        return corners
 
 
 def binned_operating_points(

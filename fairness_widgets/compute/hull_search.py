@@ -289,12 +289,15 @@ def equalized_odds_search(
     value: NDArray[np.float64],
     offsets: NDArray[np.intp],
     epsilons: NDArray[np.float64],
+    *,
+    corners: NDArray[np.intp] | None = None,
 ) -> list[Mixture]:
     """Randomised choice maximising the summed value with every group's true and false
     positive rates within eps of each other: a linear programme per eps, re-solved from
     each group's best corner by the compiled dual simplex (HiGHS where that cannot vouch
-    for its answer, or without the kernels; SciPy without highspy)."""
-    flat = hull_corners(fpr, tpr, offsets)
+    for its answer, or without the kernels; SciPy without highspy). ``corners``: those
+    of each group's ROC hull (sorted flat indices), if known."""
+    flat = hull_corners(fpr, tpr, offsets) if corners is None else corners
     n_groups, n_weights = len(offsets) - 1, len(flat)
     group = np.searchsorted(offsets, flat, side="right") - 1
     if (np.bincount(group, minlength=n_groups) == 0).any():

@@ -1,5 +1,5 @@
-"""Each group's ROC upper chain, found once from its integer counts, and the upper hulls
-of its (rate, value) points read from the chain's few points.
+"""Each group's ROC upper and lower chains, found once from its integer counts, and the
+upper hulls of its (rate, value) points read from the upper chain's few points.
 
 For demographic parity (rate ``(tp + fp) / n``) and equal opportunity (rate ``tp / P``)
 the map from a point's counts ``(fp, tp)`` to ``(rate, value)``, value ``tp_weight * tp -
@@ -19,7 +19,8 @@ its neighbours' chord by a margin far beyond float rounding, so the chain's poin
 the hull's corners exactly (a float chain over all the points may keep a point that
 rounding lifts off a straight run, or drop one). It depends on neither the objective
 nor the constraint: a view's histogram keeps it, and each frontier's upper hulls come
-from its few points instead of all of them.
+from its few points instead of all of them. Equalized odds mixes corners of each
+group's ROC hull, both chains: it reads them from the kept chains too.
 """
 
 from __future__ import annotations
@@ -33,15 +34,16 @@ from fairness_widgets.compute.operating_points_kernel import FP, TP
 
 
 @kernel
-def roc_upper_chains(
-    records: NDArray[np.int64], offsets: NDArray[np.intp]
+def roc_chains(
+    records: NDArray[np.int64], offsets: NDArray[np.intp], side: int
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Each group's points on its ROC upper chain, the points (``records``: tp in column
-    ``TP``, fp in column ``FP``, group ``g``'s ``offsets[g] : offsets[g + 1]``) being in
-    order of both counts: flat indices, and the groups' offsets into them. Exact
-    (integers): a point on the chord between two others is dropped.
+    """Each group's points on its ROC upper chain (``side`` 1: most true positives for
+    the false positives) or lower chain (``side`` -1: fewest), the points (``records``:
+    tp in column ``TP``, fp in column ``FP``, group ``g``'s ``offsets[g] : offsets[g +
+    1]``) being in order of both counts: flat indices, and the groups' offsets into
+    them. Exact (integers): a point on the chord between two others is dropped.
 
-    A corner stands above the chord between its neighbours, so only such points (and
+    A corner stands past the chord between its neighbours, so only such points (and
     each group's ends) go through the monotone chain: on a staircase of single rows most
     points are in a straight run or a step's inner corner (1e6 rows at 1e-4, 40 groups:
     5.6 -> 1.9 ms on one core)."""
@@ -52,22 +54,22 @@ def roc_upper_chains(
     for g in range(n_groups):
         start, end = offsets[g], offsets[g + 1]
         base = top
-        # The group's first point, then those above their neighbours' chord (into the
+        # The group's first point, then those past their neighbours' chord (into the
         # room the chain fills next, behind it), then its last point.
         kept = top
         chain[kept] = start
         kept += 1
         for i in range(start + 1, end - 1):
             chain[kept] = i
-            kept += _under(records, i - 1, i, records[i + 1, TP], records[i + 1, FP]) < 0
+            kept += side * _under(records, i - 1, i, records[i + 1, TP], records[i + 1, FP]) < 0
         if end - 1 > start:
             chain[kept] = end - 1
             kept += 1
         for k in range(base, kept):
             i = chain[k]
             tp, fp = records[i, TP], records[i, FP]
-            while top - base >= 2 and _under(records, chain[top - 2], chain[top - 1], tp, fp) >= 0:
-                top -= 1  # on or under the chord from the one before to this point: no corner
+            while top - base >= 2 and side * _under(records, chain[top - 2], chain[top - 1], tp, fp) >= 0:
+                top -= 1  # not strictly past the chord from the one before to this point
             chain[top] = i
             top += 1
         chain_offsets[g + 1] = top
@@ -76,7 +78,8 @@ def roc_upper_chains(
 
 @kernel
 def _under(records: NDArray[np.int64], o: int, p: int, tp: int, fp: int) -> int:
-    """Positive where point ``p`` is under the chord from ``o`` to (tp, fp), 0 on it."""
+    """Positive where point ``p`` is under the chord from ``o`` to (tp, fp) (fewer true
+    positives for its false positives), 0 on it."""
     under: int = (records[p, FP] - records[o, FP]) * (tp - records[o, TP]) - (
         records[p, TP] - records[o, TP]
     ) * (fp - records[o, FP])

@@ -271,7 +271,8 @@ def tradeoff(
     mixtures: list[Mixture] = []
     if constraint == "equalized_odds":
         tpr, fpr = rates["true_positive_rate"], rates["false_positive_rate"]
-        mixtures = equalized_odds_search(tpr, fpr, value, points.offsets, grid)
+        corners = histogram.roc_corners if histogram is not None else None  # (kept with the view's)
+        mixtures = equalized_odds_search(tpr, fpr, value, points.offsets, grid, corners=corners)
     elif constraint in RANDOMISABLE and hulls is not None:
         mixtures = hull_search(given_or_built(hulls, first_rate, value, points.offsets), grid)
     for mixture in mixtures:
