@@ -25,6 +25,7 @@ report (Markdown) goes to ``--out`` and stdout; progress goes to stderr.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import importlib.metadata
 import json
@@ -46,8 +47,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 import fairness_widgets as fw
 from fairness_widgets.compute import compiled
+from fairness_widgets.compute.binned_points_kernel import GroupHistogram
 from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES
-from fairness_widgets.compute.convex_hulls import hull_corners
 from fairness_widgets.compute.hull_search import Hulls, equalized_odds_search, hull_search
 from fairness_widgets.compute.objectives import Objective, make_objective
 from fairness_widgets.compute.operating_points import OperatingPoints, operating_points, view_histogram
@@ -208,8 +209,16 @@ def frontier_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
     rate, value = values.rates["selection_rate"], values.value
     widest = audit.tradeoff("demographic_parity", attribute=CROSS_VIEW).points["disparity"].iloc[0]
     grid = np.linspace(0.0, widest, 21)
-    hulls = Hulls(rate, value, points.offsets)
     histogram = view_histogram(view, audit.cells)
+    if histogram is None:
+        build_hulls = ("upper hulls per group (`Hulls`)", partial(Hulls, rate, value, points.offsets))
+    else:
+        chains = histogram.roc_chains
+        build_hulls = (
+            "upper hulls per group from the kept ROC upper chains (`Hulls.from_chains`)",
+            partial(Hulls.from_chains, rate, value, points.offsets, chains),
+        )
+    hulls = build_hulls[1]()
     steps: list[tuple[str, Callable[[], Any]]] = [
         (
             "operating points (`operating_points`: a pass over the cells in score order; binned, "
@@ -220,7 +229,7 @@ def frontier_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
             "objective and rate of every point (`point_values`)",
             partial(point_values, points, goal, "demographic_parity"),
         ),
-        ("upper hulls per group (`Hulls`)", partial(Hulls, rate, value, points.offsets)),
+        build_hulls,
         (
             "deterministic thresholds (`window_search`, given the hulls)",
             partial(window_search, rate, value, points.offsets, grid, hulls, ordered=values.ordered),
@@ -228,12 +237,16 @@ def frontier_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
         ("randomised thresholds (`hull_search`, given the hulls)", partial(hull_search, hulls, grid)),
     ]
     if histogram is not None:
-        steps.append(
+        steps += [
             (
                 f"{FIRST_ONLY}: building the view's histogram (`view_histogram`)",
                 partial(view_histogram, view, audit.cells),
-            )
-        )
+            ),
+            (
+                f"{FIRST_ONLY}: each group's ROC upper chain, in integers (`roc_chains`)",
+                partial(_fresh, histogram, "roc_chains"),
+            ),
+        ]
     return timed_parts(steps, total, repeats)
 
 
@@ -246,28 +259,38 @@ def equalized_odds_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[
         for rate in values.rates.values()
     )
     grid = np.linspace(0.0, widest, 21)
+    histogram = view_histogram(view, audit.cells)
+    corners = None if histogram is None else histogram.roc_corners
     steps: list[tuple[str, Callable[[], Any]]] = [
         (
             "operating points (`operating_points`, read from the view's kept histogram)",
-            partial(
-                operating_points, view, audit.cells, weights, histogram=view_histogram(view, audit.cells)
-            ),
+            partial(operating_points, view, audit.cells, weights, histogram=histogram),
         ),
         (
             "objective, true and false positive rates of every point (`point_values`)",
             partial(point_values, points, goal, "equalized_odds"),
         ),
         (
-            "of which (inside the next row): ROC hull corners (`hull_corners`)",
-            partial(hull_corners, fpr, tpr, points.offsets),
-        ),
-        (
-            "ROC hull corners, eps = 0 from the hulls' intersection, and one linear programme per "
-            "other allowed disparity, re-solved by the compiled dual simplex (`equalized_odds_search`)",
-            partial(equalized_odds_search, tpr, fpr, values.value, points.offsets, grid),
+            "eps = 0 from the hulls' intersection, and one linear programme per other allowed "
+            "disparity, re-solved by the compiled dual simplex (`equalized_odds_search`, given the "
+            "kept ROC hull corners)",
+            partial(equalized_odds_search, tpr, fpr, values.value, points.offsets, grid, corners=corners),
         ),
     ]
+    if histogram is not None:
+        steps.append(
+            (
+                f"{FIRST_ONLY}: each group's ROC hull corners, both chains, in integers (`roc_chains`)",
+                partial(_fresh, histogram, "roc_corners"),
+            )
+        )
     return timed_parts(steps, total, repeats)
+
+
+def _fresh(histogram: GroupHistogram, name: str) -> Any:
+    """A kept view property (``roc_chains``, ``roc_corners``) found again, as the view's
+    first trade-off finds it (a fresh copy of the histogram keeps nothing yet)."""
+    return getattr(dataclasses.replace(histogram), name)
 
 
 def first_call_seconds(rows: int) -> float | None:
@@ -965,7 +988,10 @@ def parts_section(bench: Benchmark) -> list[str]:
         lines.append("")
     lines += [
         "Each part is timed alone (best of the repeats) on the inputs `tradeoff()` gives it; "
-        "`window_search` and `hull_search` share one `Hulls`, listed once. A row that starts "
+        "`window_search` and `hull_search` share one `Hulls`, listed once (with binned scores "
+        "read from each group's ROC upper chain, which the view keeps: demographic parity and "
+        "equal opportunity, for weights that let the chain hold every corner; equalized odds "
+        "reads its corners from both chains). A row that starts "
         f'"{FIRST_ONLY}" is not in the whole: it is what the view\'s first trade-off adds. The '
         "rest is the whole "
         "minus the parts (so it carries their noise); with more than one thread the hulls are built "

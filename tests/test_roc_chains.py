@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import fairness_widgets as fw
-from fairness_widgets.compute import compiled, tradeoff
+from fairness_widgets.compute import compiled
 from fairness_widgets.compute.binned_points_kernel import group_histogram
 from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
 from fairness_widgets.compute.hull_search import Hulls
@@ -152,7 +152,7 @@ def test_the_chains_serve_only_where_they_hold_every_corner(
         read.append(False)
         return built(*args)  # type: ignore[arg-type]
 
-    chains = upper_hulls_among
+    chains = Hulls.from_chains
 
     def among(*args: object) -> object:
         read.append(True)
@@ -160,7 +160,7 @@ def test_the_chains_serve_only_where_they_hold_every_corner(
 
     monkeypatch.setattr(compiled, "MIN_POINTS", 0)  # (the kept histogram needs the kernels)
     monkeypatch.setattr(Hulls, "beside", beside)
-    monkeypatch.setattr(tradeoff, "upper_hulls_among", among)
+    monkeypatch.setattr(Hulls, "from_chains", among)
     found = audit.tradeoff(constraint, "cost", fp_cost=fp_cost, fn_cost=fn_cost)
     assert read == [from_chains]
     assert len(found.points) > 0

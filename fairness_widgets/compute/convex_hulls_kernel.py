@@ -19,7 +19,7 @@ BLOCK = 16
 
 
 @kernel
-def _chain(
+def monotone_chain(
     x: NDArray[np.float64],
     v: NDArray[np.float64],
     points: NDArray[np.intp],
@@ -163,7 +163,7 @@ def monotone_upper_hulls(
         start, stop = offsets[g], offsets[g + 1]
         if stop > start and _in_order(x, start, stop):
             n_sampled = _block_highest(v, start, stop, sampled)
-            n_rough = _chain(x, v, sampled, n_sampled, rough, 0, stack)
+            n_rough = monotone_chain(x, v, sampled, n_sampled, rough, 0, stack)
             if n_rough > 1:
                 n_kept = _screen(x, v, rough, n_rough, kept)
             else:  # every x equal: the rough hull (one corner) is the hull
@@ -179,7 +179,7 @@ def monotone_upper_hulls(
                     previous = x[i]
                     kept[n_kept] = i
                     n_kept += 1
-        top = _chain(x, v, kept, n_kept, corners, top, stack)
+        top = monotone_chain(x, v, kept, n_kept, corners, top, stack)
         ends[g + 1] = top
     return True, corners[:top], ends
 

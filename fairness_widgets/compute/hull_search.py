@@ -28,6 +28,7 @@ from fairness_widgets.compute.compiled import beside_in_runs, together, worth_co
 from fairness_widgets.compute.convex_hulls import hull_corners, joined_runs, upper_hulls, upper_hulls_of_run
 from fairness_widgets.compute.dual_simplex import StartBasis
 from fairness_widgets.compute.hull_envelopes_kernel import Envelopes, envelopes, summed_hulls
+from fairness_widgets.compute.roc_chains_kernel import upper_hulls_among
 from fairness_widgets.compute.selection import Selection
 
 
@@ -81,6 +82,20 @@ class Hulls:
         self._best_starts: dict[bytes, tuple[NDArray[np.intp], NDArray[np.float64]]] = {}
         self._best_start_of: dict[float, float] = {}  # per eps, for the kernels
         self.base = np.unique(np.concatenate([self.x, self.peak]))  # sorted, distinct
+
+    @classmethod
+    def from_chains(
+        cls,
+        rate: NDArray[np.float64],
+        value: NDArray[np.float64],
+        offsets: NDArray[np.intp],
+        chains: tuple[NDArray[np.intp], NDArray[np.intp]],
+    ) -> Hulls:
+        """The hulls from each group's candidate points (flat indices in order of rate and
+        the groups' offsets into them; every corner among them): a view's kept ROC upper
+        chains, where :mod:`~fairness_widgets.compute.roc_chains_kernel` says they hold."""
+        corners, ends = upper_hulls_among(rate, value, *chains)
+        return cls(rate, value, offsets, [corners[ends[g] : ends[g + 1]] for g in range(len(offsets) - 1)])
 
     @classmethod
     def beside(

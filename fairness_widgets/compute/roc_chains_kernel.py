@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fairness_widgets.compute.compiled import kernel
-from fairness_widgets.compute.convex_hulls_kernel import _chain
+from fairness_widgets.compute.convex_hulls_kernel import monotone_chain
 from fairness_widgets.compute.operating_points_kernel import FP, TP
 
 
@@ -106,6 +106,6 @@ def upper_hulls_among(
     top = 0
     for g in range(n_groups):
         first, stop = candidate_offsets[g], candidate_offsets[g + 1]
-        top = _chain(x, v, candidates[first:stop], stop - first, corners, top, stack)
+        top = monotone_chain(x, v, candidates[first:stop], stop - first, corners, top, stack)
         ends[g + 1] = top
     return corners[:top].copy(), ends

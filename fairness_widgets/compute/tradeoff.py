@@ -11,7 +11,7 @@ import bisect
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import cast
 
 import numpy as np
@@ -34,7 +34,6 @@ from fairness_widgets.compute.objectives import Objective, make_objective
 from fairness_widgets.compute.operating_points import OperatingPoints, operating_points
 from fairness_widgets.compute.point_values import PointValues, point_values
 from fairness_widgets.compute.postprocessor import GroupThresholds
-from fairness_widgets.compute.roc_chains_kernel import upper_hulls_among
 from fairness_widgets.compute.selection import Pick, Selection
 from fairness_widgets.compute.window_search import window_search
 
@@ -310,15 +309,10 @@ def _hulls(
     held = goal.tp_weight + goal.fp_weight > 0 if constraint == "demographic_parity" else goal.fp_weight > 0
     if histogram is None or not values.ordered or not held:
         return Hulls.beside(rate, values.value, points.offsets)
-
-    def from_chains() -> Hulls:
-        corners, ends = upper_hulls_among(rate, values.value, *chains)
-        return Hulls(
-            rate, values.value, points.offsets, [corners[ends[g] : ends[g + 1]] for g in range(n_groups)]
-        )
-
-    chains, n_groups = histogram.roc_chains, points.n_groups
-    return beside(from_chains, len(rate))  # (while the window search builds its tables)
+    # (on the other thread, while the window search builds its tables)
+    return beside(
+        partial(Hulls.from_chains, rate, values.value, points.offsets, histogram.roc_chains), len(rate)
+    )
 
 
 def _single_threshold(points: OperatingPoints, goal: Objective) -> NDArray[np.intp]:
