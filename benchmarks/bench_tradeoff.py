@@ -25,7 +25,6 @@ report (Markdown) goes to ``--out`` and stdout; progress goes to stderr.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import gc
 import importlib.metadata
 import json
@@ -47,12 +46,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 import fairness_widgets as fw
 from fairness_widgets.compute import compiled
-from fairness_widgets.compute.binned_points_kernel import GroupHistogram
 from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES
 from fairness_widgets.compute.hull_search import Hulls, equalized_odds_search, hull_search
 from fairness_widgets.compute.objectives import Objective, make_objective
 from fairness_widgets.compute.operating_points import OperatingPoints, operating_points, view_histogram
 from fairness_widgets.compute.point_values import PointValues, point_values
+from fairness_widgets.compute.roc_chains_kernel import roc_hull_chains
 from fairness_widgets.compute.tradeoff import Tradeoff
 from fairness_widgets.compute.window_search import window_search
 
@@ -239,12 +238,12 @@ def frontier_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
     if histogram is not None:
         steps += [
             (
-                f"{FIRST_ONLY}: building the view's histogram (`view_histogram`)",
+                f"{FIRST_ONLY}: building the view's histogram (`view_histogram`), its ROC chains included",
                 partial(view_histogram, view, audit.cells),
             ),
             (
-                f"{FIRST_ONLY}: each group's ROC upper chain, in integers (`roc_chains`)",
-                partial(_fresh, histogram, "roc_chains"),
+                f"{FIRST_ONLY}: of which each group's ROC chains, in integers (`roc_hull_chains`)",
+                partial(roc_hull_chains, histogram.records, histogram.offsets),
             ),
         ]
     return timed_parts(steps, total, repeats)
@@ -277,20 +276,7 @@ def equalized_odds_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[
             partial(equalized_odds_search, tpr, fpr, values.value, points.offsets, grid, corners=corners),
         ),
     ]
-    if histogram is not None:
-        steps.append(
-            (
-                f"{FIRST_ONLY}: each group's ROC hull corners, both chains, in integers (`roc_chains`)",
-                partial(_fresh, histogram, "roc_corners"),
-            )
-        )
     return timed_parts(steps, total, repeats)
-
-
-def _fresh(histogram: GroupHistogram, name: str) -> Any:
-    """A kept view property (``roc_chains``, ``roc_corners``) found again, as the view's
-    first trade-off finds it (a fresh copy of the histogram keeps nothing yet)."""
-    return getattr(dataclasses.replace(histogram), name)
 
 
 def first_call_seconds(rows: int) -> float | None:
@@ -991,7 +977,7 @@ def parts_section(bench: Benchmark) -> list[str]:
         "`window_search` and `hull_search` share one `Hulls`, listed once (with binned scores "
         "read from each group's ROC upper chain, which the view keeps: demographic parity and "
         "equal opportunity, for weights that let the chain hold every corner; equalized odds "
-        "reads its corners from both chains). A row that starts "
+        "reads its corners from both chains: found with the histogram). A row that starts "
         f'"{FIRST_ONLY}" is not in the whole: it is what the view\'s first trade-off adds. The '
         "rest is the whole "
         "minus the parts (so it carries their noise); with more than one thread the hulls are built "

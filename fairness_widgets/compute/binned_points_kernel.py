@@ -18,7 +18,6 @@ thread; cells in another order (from a dataframe engine) in one pass.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,7 +27,7 @@ from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.compiled import kernel, map_threads
 from fairness_widgets.compute.groups import Attribute
 from fairness_widgets.compute.operating_points_kernel import FP, THRESHOLD, TP, Points, as_points, part_bounds
-from fairness_widgets.compute.roc_chains_kernel import roc_chains
+from fairness_widgets.compute.roc_chains_kernel import roc_hull_chains
 
 #: The table may have this many entries per cell (beyond a small floor) before the pass
 #: over cells in score order is the better one.
@@ -191,28 +190,20 @@ class GroupHistogram:
     pooled : ndarray of int64, shape (n_bins, 2)
         Everyone's negatives and positives per bin (one threshold for all groups).
     resolution : float
+    roc_chains : tuple of ndarray of intp
+        Each group's points on its ROC upper chain (flat indices) and the groups' offsets
+        into them: the upper hulls of demographic parity and equal opportunity come from
+        them (see :mod:`~fairness_widgets.compute.roc_chains_kernel`).
+    roc_corners : ndarray of intp
+        The corners of each group's ROC hull, both chains, sorted (equalized odds mixes them).
     """
 
     offsets: NDArray[np.intp]
     records: NDArray[np.int64] = field(repr=False)
     pooled: NDArray[np.int64] = field(repr=False)
     resolution: float
-
-    @cached_property
-    def roc_chains(self) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-        """Each group's points on its ROC upper chain (see :mod:`roc_chains_kernel`):
-        flat indices and the groups' offsets into them; found on first use, then kept."""
-        chains: tuple[NDArray[np.intp], NDArray[np.intp]] = roc_chains(self.records, self.offsets, 1)
-        return chains
-
-    @cached_property
-    def roc_corners(self) -> NDArray[np.intp]:
-        """The corners of each group's ROC hull, both chains, as sorted flat indices (as
-        :func:`~fairness_widgets.compute.convex_hulls.hull_corners` finds them, bar points
-        that rounding lifts off a straight run); found on first use, then kept."""
-        lower, _ = roc_chains(self.records, self.offsets, -1)
-        corners: NDArray[np.intp] = np.union1d(self.roc_chains[0], lower)
-        return corners
+    roc_chains: tuple[NDArray[np.intp], NDArray[np.intp]] = field(repr=False)
+    roc_corners: NDArray[np.intp] = field(repr=False)
 
 
 def binned_operating_points(
@@ -286,4 +277,5 @@ def group_histogram(view: Attribute, cells: Cells) -> GroupHistogram | None:
     counts.view(np.float64)[offsets[:-1], THRESHOLD] = np.inf
     counts[offsets[:-1], TP] = 0
     counts[offsets[:-1], FP] = 0
-    return GroupHistogram(offsets, counts[:used], pooled, resolution)
+    records = counts[:used]
+    return GroupHistogram(offsets, records, pooled, resolution, *roc_hull_chains(records, offsets))

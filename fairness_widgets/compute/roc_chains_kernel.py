@@ -28,9 +28,25 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from fairness_widgets.compute.compiled import kernel
+from fairness_widgets.compute.compiled import group_runs, kernel, map_threads
 from fairness_widgets.compute.convex_hulls_kernel import monotone_chain
 from fairness_widgets.compute.operating_points_kernel import FP, TP
+
+
+def roc_hull_chains(
+    records: NDArray[np.int64], offsets: NDArray[np.intp]
+) -> tuple[tuple[NDArray[np.intp], NDArray[np.intp]], NDArray[np.intp]]:
+    """Each group's ROC upper chain (flat indices, and the groups' offsets into them) and
+    the corners of its ROC hull, both chains (sorted flat indices): the groups in runs,
+    one per thread."""
+    runs = group_runs(offsets, len(records))
+    found = map_threads(lambda run: (roc_chains(records, run, 1), roc_chains(records, run, -1)[0]), runs)
+    upper = np.concatenate([chain for (chain, _), _ in found])
+    lengths = np.concatenate([np.diff(ends) for (_, ends), _ in found])
+    upper_offsets = np.zeros(len(offsets), dtype=np.intp)
+    np.cumsum(lengths, out=upper_offsets[1:])
+    corners: NDArray[np.intp] = np.union1d(upper, np.concatenate([lower for _, lower in found]))
+    return (upper, upper_offsets), corners
 
 
 @kernel
