@@ -36,6 +36,7 @@ from fairness_widgets.compute.operating_points import OperatingPoints, operating
 from fairness_widgets.compute.point_values import point_values
 from fairness_widgets.compute.rate_order_kernel import rate_order
 from fairness_widgets.compute.views import all_views
+from fairness_widgets.compute.window_search import window_search
 from fairness_widgets.compute.window_search_compiled import RATE_TOLERANCE, SortedPoints, common_rates
 
 CONSTRAINTS = ["demographic_parity", "equal_opportunity", "predictive_parity", "equalized_odds"]
@@ -869,6 +870,35 @@ def test_highs_prints_nothing_in_a_fresh_process() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "done", result.stdout
     assert "HiGHS" not in result.stderr
+
+
+@pytest.mark.parametrize("objective", ["accuracy", "cost"])
+def test_a_views_kept_precision_order_is_that_of_its_points_precision(
+    monkeypatch: pytest.MonkeyPatch, objective: str
+) -> None:
+    """Predictive parity's search reads the view's kept order by precision: the order
+    that sorting the trade-off's own precision rates gives, for any objective (the order
+    is of the counts alone), and the same frontier as sorting them each time."""
+    monkeypatch.setattr(compiled, "MIN_POINTS", 0)  # (the compiled search reads the order)
+    audit = _audit(3, 1e-3, n=20_000)
+    view = audit.views[0]
+    histogram = binned_points_kernel.group_histogram(view, audit.cells)
+    assert histogram is not None
+    positives = audit.cells.n_positives
+    goal = make_objective(objective, positives, audit.cells.n_rows - positives, fp_cost=3.0, fn_cost=1.0)
+    points = operating_points(view, audit.cells, (goal.tp_weight, goal.fp_weight), histogram=histogram)
+    values = point_values(points, goal, "predictive_parity")
+    flat, _, _, sorted_offsets = rate_order(values.rates["precision"], values.value, points.offsets)
+    kept_flat, kept_offsets = histogram.precision_order
+    np.testing.assert_array_equal(kept_flat, flat)
+    np.testing.assert_array_equal(kept_offsets, sorted_offsets)
+    grid = np.linspace(0.0, 0.2, 9)
+    rate = values.rates["precision"]
+    sorted_each_time = window_search(rate, values.value, points.offsets, grid)
+    from_kept = window_search(rate, values.value, points.offsets, grid, order=histogram.precision_order)
+    assert [(c.epsilon, c.value, c.points.tolist()) for c in from_kept] == [
+        (c.epsilon, c.value, c.points.tolist()) for c in sorted_each_time
+    ]
 
 
 @pytest.mark.parametrize("key_bits", [32, 64])

@@ -372,9 +372,11 @@ class Audit:
         With binned scores a view's first trade-off builds its per-group histogram (counts
         per group and score bin, read as each group's operating points) and the audit keeps
         it: later trade-offs of the view, under any constraint, objective or costs (as the
-        explorer asks when they change), start from it. It takes at most 24 bytes per group
-        and bin (1,000,000 rows in 40 groups at 1e-4: 7 MB). Exact scores keep nothing:
-        their points are as many as the distinct scores.
+        explorer asks when they change), start from it, with what depends on the counts
+        alone: each group's ROC hull (its few corners) and, after a predictive-parity
+        trade-off, the points' order by precision. It takes at most 32 bytes per group and
+        bin (1,000,000 rows in 40 groups at 1e-4: 9 MB). Exact scores keep nothing: their
+        points are as many as the distinct scores.
         """
         view = self._views(attribute if attribute is not None else self.views[0].name)[0]
         if view.name not in self._histograms:  # (kept: a view's histogram is groups x bins at most)

@@ -18,6 +18,7 @@ thread; cells in another order (from a dataframe engine) in one pass.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,6 +28,8 @@ from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.compiled import kernel, map_threads
 from fairness_widgets.compute.groups import Attribute
 from fairness_widgets.compute.operating_points_kernel import FP, THRESHOLD, TP, Points, as_points, part_bounds
+from fairness_widgets.compute.point_values_kernel import precision_rates
+from fairness_widgets.compute.rate_order_kernel import rate_order
 from fairness_widgets.compute.roc_chains_kernel import roc_hull_chains
 
 #: The table may have this many entries per cell (beyond a small floor) before the pass
@@ -204,6 +207,17 @@ class GroupHistogram:
     resolution: float
     roc_chains: tuple[NDArray[np.intp], NDArray[np.intp]] = field(repr=False)
     roc_corners: NDArray[np.intp] = field(repr=False)
+
+    @cached_property
+    def precision_order(self) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Each group's points with a defined precision in order of it (ties by index):
+        their flat indices and the groups' offsets into them. Precision is no function of
+        the threshold's order, so predictive parity's search sorts its points by it: the
+        order depends on the counts alone, so the view keeps it from its first
+        predictive-parity trade-off (2.3 MB at 1e6 rows, 1e-4, 40 groups)."""
+        rate = precision_rates(self.records, self.offsets)
+        flat, _, _, sorted_offsets = rate_order(rate, rate, self.offsets)
+        return flat, sorted_offsets
 
 
 def binned_operating_points(

@@ -135,3 +135,13 @@ def _fill_rate(counts: NDArray[np.int64], start: int, end: int, kind: int, rate:
     for i in range(start, end):
         defined += np.isfinite(rate[i])
     return defined
+
+
+@kernel
+def precision_rates(counts: NDArray[np.int64], offsets: NDArray[np.intp]) -> NDArray[np.float64]:
+    """Every point's precision (NaN where no one is predicted positive), as the point
+    values find it."""
+    rate = np.empty(len(counts))
+    for g in range(len(offsets) - 1):
+        _fill_rate(counts, offsets[g], offsets[g + 1], PRECISION, rate)
+    return rate

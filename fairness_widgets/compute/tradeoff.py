@@ -264,6 +264,10 @@ def tradeoff(
             ordered=values.ordered,
             value_bound=bound,
             peaks=values.best_each,
+            # (precision's order depends on the counts alone: the view keeps it)
+            order=histogram.precision_order
+            if histogram is not None and constraint == "predictive_parity"
+            else None,
         )
         for choice in searched:
             entries.append(("thresholds", choice.epsilon, Selection.one_each(choice.points)))

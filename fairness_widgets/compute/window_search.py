@@ -23,6 +23,7 @@ from fairness_widgets.compute.hull_search import Hulls, given_or_built
 from fairness_widgets.compute.range_max import RangeMax
 from fairness_widgets.compute.window_search_compiled import (
     RATE_TOLERANCE,
+    RateOrder,
     common_rates,
     compiled_windows,
     search_range,
@@ -171,6 +172,7 @@ def window_search(
     ordered: bool = False,
     value_bound: float | None = None,
     peaks: NDArray[np.intp] | None = None,
+    order: RateOrder | None = None,
 ) -> list[WindowChoice]:
     """For each eps, the points (one per group; flat indices) maximising the summed value
     with all chosen rates within eps of each other. NaN rates (undefined) are never chosen.
@@ -179,13 +181,22 @@ def window_search(
     returns them (being built on another thread); ``ordered`` says the
     rates are defined and in order within each group; ``value_bound``, if given, is at
     least every |value| (the compiled search then skips a pass to find the largest);
-    ``peaks``, if given, each group's first point of its largest value (flat index).
+    ``peaks``, if given, each group's first point of its largest value (flat index);
+    ``order``, if given, the defined points' order by rate (flat indices, group offsets).
     Large inputs take the compiled search (numba installed).
     """
     epsilons = np.asarray(epsilons, dtype=np.float64)
     if worth_compiling(len(rate)):
         picks = compiled_windows(
-            rate, value, offsets, epsilons, hulls, ordered=ordered, value_bound=value_bound, peaks=peaks
+            rate,
+            value,
+            offsets,
+            epsilons,
+            hulls,
+            ordered=ordered,
+            value_bound=value_bound,
+            peaks=peaks,
+            order=order,
         )
         return [
             WindowChoice(float(epsilon), float(value[chosen].sum()), chosen, rate[chosen])

@@ -46,11 +46,25 @@ BOX_FROM = 20_000
 SMALL_BOX_POINTS = 2
 
 
+#: Each group's defined points in order of rate (ties by index): flat indices, and the
+#: groups' offsets into them.
+RateOrder = tuple[NDArray[np.intp], NDArray[np.intp]]
+
+
 def by_rate(
-    rate: NDArray[np.float64], value: NDArray[np.float64], offsets: NDArray[np.intp], *, ordered: bool = False
+    rate: NDArray[np.float64],
+    value: NDArray[np.float64],
+    offsets: NDArray[np.intp],
+    *,
+    ordered: bool = False,
+    order: RateOrder | None = None,
 ) -> tuple[NDArray[np.intp] | None, NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
     """Each group's defined points in order of rate: (flat indices, or None when the
-    points already are in that order; rates; values; group offsets)."""
+    points already are in that order; rates; values; group offsets). ``order``: that
+    order, if known (kept: only the rates and values are gathered)."""
+    if order is not None:
+        flat, sorted_offsets = order
+        return flat, rate[flat], value[flat], sorted_offsets
     if ordered or sorted_and_defined(rate, offsets):
         return None, rate, value, offsets
     return rate_order(rate, value, offsets)
@@ -183,12 +197,16 @@ def compiled_windows(
     ordered: bool = False,
     value_bound: float | None = None,
     peaks: NDArray[np.intp] | None = None,
+    order: RateOrder | None = None,
 ) -> list[NDArray[np.intp] | None]:
     """Per eps, each group's pick in the best window (flat indices; None where no choice
     meets the eps). ``ordered``: the rates are known to be defined
     and in order within each group; ``value_bound``: no |value| exceeds it, if known;
-    ``peaks``: each group's first point of its largest value, if known."""
-    flat, sorted_rate, sorted_value, sorted_offsets = by_rate(rate, value, offsets, ordered=ordered)
+    ``peaks``: each group's first point of its largest value, if known; ``order``: the
+    defined points' order by rate, if known (see :func:`by_rate`)."""
+    flat, sorted_rate, sorted_value, sorted_offsets = by_rate(
+        rate, value, offsets, ordered=ordered, order=order
+    )
     if flat is not None:  # hulls given are of the unsorted points: build them beside the tables
         # Points sorted here (precision) are ragged, with many hull corners: the hull only
         # bounds the search, so that of a few box tops per block, above them all, will do.
