@@ -779,6 +779,41 @@ def test_small_problems_stay_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> N
     assert all(name.startswith("fairness-widgets") for name, _ in seen)
 
 
+def test_an_offered_task_runs_on_a_free_thread_else_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``offered``: a pool thread takes the task when one is free; when all are busy the
+    caller takes it back and runs it itself (never waiting behind them); an error is
+    raised to the caller either way; small problems run here."""
+    monkeypatch.setattr(compiled, "THREADS", 2)
+    monkeypatch.setattr(compiled, "MIN_POINTS", 0)
+    monkeypatch.setattr(compiled, "THREAD_POINTS", 10)
+    here = threading.current_thread().name
+    started = threading.Event()
+
+    def name() -> str:
+        started.set()
+        return threading.current_thread().name
+
+    where = compiled.offered(name, 10)
+    assert started.wait(60)  # (taken by a pool thread: not taken back)
+    assert where().startswith("fairness-widgets")
+    assert compiled.offered(lambda: threading.current_thread().name, 9)() == here
+    release = threading.Event()
+    busy = [compiled._shared_pool().submit(release.wait, 60) for _ in range(2)]
+    try:
+        taken_back = compiled.offered(lambda: threading.current_thread().name, 10)
+        assert taken_back() == here
+    finally:
+        release.set()
+        for task in busy:
+            task.result(timeout=60)
+
+    def fail() -> int:
+        raise ValueError("no defined rate")
+
+    with pytest.raises(ValueError, match="no defined rate"):
+        compiled.offered(fail, 10)()
+
+
 def test_a_bad_thread_count_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAIRNESS_WIDGETS_THREADS", "two")
     with pytest.raises(ValueError, match="FAIRNESS_WIDGETS_THREADS must be a whole number"):

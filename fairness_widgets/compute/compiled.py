@@ -199,6 +199,20 @@ def beside_in_runs(
     return pool.submit(lambda: combine([part.result() for part in parts])).result
 
 
+def offered(call: Callable[[], T], n_points: int) -> Callable[[], T]:
+    """Offer ``call`` to another thread and return a call for its result: if no thread
+    has taken it by then (the pool busy with earlier tasks), it runs here instead. With
+    one thread, or a problem of ``n_points`` too small to hand off, it runs here."""
+    if threads_for(n_points) == 1 or not worth_compiling(n_points):
+        return call
+    task = _shared_pool().submit(call)
+
+    def result() -> T:
+        return call() if task.cancel() else task.result()
+
+    return result
+
+
 def beside(call: Callable[[], T], n_points: int) -> Callable[[], T]:
     """Start ``call`` on another thread and return a call that waits for its result (or
     raises its error). With one thread, or a problem of ``n_points`` too small to hand

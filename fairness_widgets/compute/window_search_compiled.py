@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fairness_widgets.compute import compiled
-from fairness_widgets.compute.compiled import map_threads
+from fairness_widgets.compute.compiled import map_threads, offered
 from fairness_widgets.compute.hull_search import Hulls, given_or_built
 from fairness_widgets.compute.rate_order_kernel import rate_order
 from fairness_widgets.compute.window_branch_kernel import branch_and_bound
@@ -92,7 +92,11 @@ class SortedPoints:
             raise ValueError("Every group needs at least one operating point with a defined rate.")
         self.lowest = self.rate[self.offsets[:-1]]
         self.highest = self.rate[self.offsets[1:] - 1]
-        self.best, self.where = block_tables(self.value)
+        # The range-max tables on another thread while this one builds the rest (taken
+        # back if no thread is free by then): 1e6 rows at 1e-4, 40 groups, 0.7 ms off
+        # demographic parity and equal opportunity (paired, 40 rounds). Not for points
+        # sorted here: the other threads build their box tops' hulls (+0.55 ms).
+        tables = offered(partial(block_tables, self.value), len(self.rate) if flat is None else 0)
         # About 4 points a bucket (a search then reads a cache line or two), at most 2,048
         # buckets a group (the index, 16 KB a group, stays in the core's cache). Against 16
         # points and 1,024: 1e6 rows at bins of 1e-4, 40 groups, the branch and bound of 20
@@ -110,7 +114,8 @@ class SortedPoints:
         if flat is None:
             self.peak = group_peaks(self.value, self.offsets) if peak is None else peak
             running_bests(self.value, self.offsets, self.peak, self.running)
-        else:
+        self.best, self.where = tables()
+        if flat is not None:
             self.peak = np.empty(n_groups, dtype=np.intp)  # (window_picks reads none)
             self.peak = window_picks(self.searchable, -np.inf, np.inf, 0.0)
 
