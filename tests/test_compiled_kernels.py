@@ -907,6 +907,20 @@ def test_highs_prints_nothing_in_a_fresh_process() -> None:
     assert "HiGHS" not in result.stderr
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_gathered_rates_and_values_are_numpys(monkeypatch: pytest.MonkeyPatch, threads: int) -> None:
+    """Rates and values gathered by a kept order, in halves on two threads or in one
+    pass: numpy's ``rate[flat]`` and ``value[flat]``, an odd number of points."""
+    monkeypatch.setattr(compiled, "THREADS", threads)
+    monkeypatch.setattr(compiled, "THREAD_POINTS", 0)
+    rng = np.random.default_rng(threads)
+    rate, value = rng.random(1_001), rng.normal(size=1_001)
+    flat = rng.permutation(1_001)[:777]
+    rates, values = rate_order_kernel.gathered(flat, rate, value)
+    np.testing.assert_array_equal(rates, rate[flat])
+    np.testing.assert_array_equal(values, value[flat])
+
+
 @pytest.mark.parametrize("objective", ["accuracy", "cost"])
 def test_a_views_kept_precision_order_is_that_of_its_points_precision(
     monkeypatch: pytest.MonkeyPatch, objective: str

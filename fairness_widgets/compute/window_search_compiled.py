@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from fairness_widgets.compute import compiled
 from fairness_widgets.compute.compiled import map_threads, offered
 from fairness_widgets.compute.hull_search import Hulls, given_or_built
-from fairness_widgets.compute.rate_order_kernel import rate_order
+from fairness_widgets.compute.rate_order_kernel import gathered, rate_order
 from fairness_widgets.compute.window_branch_kernel import branch_and_bound
 from fairness_widgets.compute.window_search_kernel import (
     Searchable,
@@ -64,7 +64,7 @@ def by_rate(
     order, if known (kept: only the rates and values are gathered)."""
     if order is not None:
         flat, sorted_offsets = order
-        return flat, rate[flat], value[flat], sorted_offsets
+        return flat, *gathered(flat, rate, value), sorted_offsets
     if ordered or sorted_and_defined(rate, offsets):
         return None, rate, value, offsets
     return rate_order(rate, value, offsets)
