@@ -589,6 +589,12 @@ METHOD_CASES: list[tuple[str, str, Callable[[Audit], object], tuple[str, ...]]] 
         ("confidence must be strictly between 0 and 1", "95"),
     ),
     ("no bootstrap resamples", "soft", lambda a: a.disparities(n_boot=0), ("n_boot must be a positive", "0")),
+    (
+        "negative allowed disparity",
+        "soft",
+        lambda a: a.tradeoff("demographic_parity", epsilons=[0.1, -0.05, float("nan")]),
+        ("epsilons must be finite and non-negative", "e.g. [0, 0.02, 0.05]", "[-0.05, nan]"),
+    ),
 ]
 
 

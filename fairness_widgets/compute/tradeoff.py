@@ -234,12 +234,20 @@ def tradeoff(
     histogram (:func:`~fairness_widgets.compute.operating_points.view_histogram`) if kept."""
     if constraint not in CONSTRAINT_RATES:
         raise ValueError(f"constraint must be one of {', '.join(CONSTRAINT_RATES)}; got {constraint!r}.")
+    given = None if epsilons is None else np.asarray(epsilons, dtype=np.float64)
+    if given is not None and ((given < 0).any() or not np.isfinite(given).all()):
+        bad = given[~(np.isfinite(given) & (given >= 0))].tolist()
+        raise ValueError(
+            "epsilons must be finite and non-negative (allowed disparities, e.g. [0, 0.02, 0.05]); "
+            f"got {bad}."
+        )
     total_positives = cells.n_positives
     goal = make_objective(
         objective, total_positives, cells.n_rows - total_positives, fp_cost=fp_cost, fn_cost=fn_cost
     )
     points = operating_points(view, cells, (goal.tp_weight, goal.fp_weight), histogram=histogram)
     values = point_values(points, goal, constraint)
+    hulls = _hulls(constraint, goal, points, values, histogram)  # (begun on the other thread)
     value, rates = values.value, values.rates
     entries: list[Entry] = []
     first_rate = next(iter(rates.values()))
@@ -248,10 +256,7 @@ def tradeoff(
     single = _single_threshold(points, goal)
     entries.append(("single threshold", np.nan, Selection.one_each(single)))
     widest = max(float(np.nanmax(r[best_each]) - np.nanmin(r[best_each])) for r in rates.values())
-    grid = np.linspace(0.0, widest, 21) if epsilons is None else np.asarray(epsilons, dtype=np.float64)
-    if (grid < 0).any() or not np.isfinite(grid).all():
-        raise ValueError("epsilons must be finite and non-negative.")
-    hulls = _hulls(constraint, goal, points, values, histogram)
+    grid = np.linspace(0.0, widest, 21) if given is None else given
     if constraint != "equalized_odds":
         # No point's value exceeds the weights times everyone's counts (1 for accuracy).
         bound = abs(goal.tp_weight) * total_positives + abs(goal.fp_weight) * (cells.n_rows - total_positives)
