@@ -27,7 +27,6 @@ from fairness_widgets.compute.hull_search import (
     Hulls,
     Mixture,
     equalized_odds_search,
-    given_or_built,
     hull_search,
 )
 from fairness_widgets.compute.objectives import Objective, make_objective
@@ -260,6 +259,10 @@ def tradeoff(
     if constraint != "equalized_odds":
         # No point's value exceeds the weights times everyone's counts (1 for accuracy).
         bound = abs(goal.tp_weight) * total_positives + abs(goal.fp_weight) * (cells.n_rows - total_positives)
+        # Precision's order depends on the counts alone: the view keeps it.
+        by_precision = (
+            histogram.precision_order if histogram is not None and constraint == "predictive_parity" else None
+        )
         searched = window_search(
             first_rate,
             value,
@@ -269,10 +272,7 @@ def tradeoff(
             ordered=values.ordered,
             value_bound=bound,
             peaks=values.best_each,
-            # (precision's order depends on the counts alone: the view keeps it)
-            order=histogram.precision_order
-            if histogram is not None and constraint == "predictive_parity"
-            else None,
+            order=by_precision,
         )
         for choice in searched:
             entries.append(("thresholds", choice.epsilon, Selection.one_each(choice.points)))
@@ -282,7 +282,7 @@ def tradeoff(
         corners = histogram.roc_corners if histogram is not None else None  # (kept with the view's)
         mixtures = equalized_odds_search(tpr, fpr, value, points.offsets, grid, corners=corners)
     elif constraint in RANDOMISABLE and hulls is not None:
-        mixtures = hull_search(given_or_built(hulls, first_rate, value, points.offsets), grid)
+        mixtures = hull_search(hulls(), grid)
     for mixture in mixtures:
         entries.append(("randomised thresholds", mixture.epsilon, mixture.selection))
     selections = [selection for _, _, selection in entries]
@@ -306,19 +306,18 @@ def _hulls(
     points: OperatingPoints,
     values: PointValues,
     histogram: GroupHistogram | None,
-) -> Hulls | Callable[[], Hulls] | None:
-    """The upper hulls of each group's (rate, value) points, for a constraint of one
+) -> Callable[[], Hulls] | None:
+    """A call for the upper hulls of each group's (rate, value) points, built on the other
+    threads while the window search builds its tables, for a constraint of one
     randomisable rate (None for the others: predictive parity has no randomised choice,
     and its window search builds its own hulls). From the kept ROC chains where they hold
-    every corner (see :mod:`roc_chains_kernel`), else built on the other threads while
-    the window search builds its tables."""
+    every corner (see :mod:`roc_chains_kernel`), else from all the points."""
     if constraint not in ("demographic_parity", "equal_opportunity"):
         return None
     rate = values.rates[next(iter(values.rates))]
     held = goal.tp_weight + goal.fp_weight > 0 if constraint == "demographic_parity" else goal.fp_weight > 0
     if histogram is None or not values.ordered or not held:
         return Hulls.beside(rate, values.value, points.offsets)
-    # (on the other thread, while the window search builds its tables)
     return beside(
         partial(Hulls.from_chains, rate, values.value, points.offsets, histogram.roc_chains), len(rate)
     )
