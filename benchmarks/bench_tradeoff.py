@@ -231,7 +231,17 @@ def frontier_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
         build_hulls,
         (
             "deterministic thresholds (`window_search`, given the hulls)",
-            partial(window_search, rate, value, points.offsets, grid, hulls, ordered=values.ordered),
+            partial(
+                window_search,
+                rate,
+                value,
+                points.offsets,
+                grid,
+                hulls,
+                ordered=values.ordered,
+                value_bound=goal.value_bound(points.positives.sum(), points.negatives.sum()),
+                peaks=values.best_each,
+            ),
         ),
         ("randomised thresholds (`hull_search`, given the hulls)", partial(hull_search, hulls, grid)),
     ]

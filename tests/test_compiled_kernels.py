@@ -417,7 +417,7 @@ def test_a_bound_on_the_values_gives_the_windows_found_without_it(
     goal = make_objective(objective, cells.n_positives, cells.n_rows - cells.n_positives, **costs)
     points = operating_points(audit.views[0], cells, (goal.tp_weight, goal.fp_weight))
     values = point_values(points, goal, constraint)
-    bound = abs(goal.tp_weight) * cells.n_positives + abs(goal.fp_weight) * (cells.n_rows - cells.n_positives)
+    bound = goal.value_bound(cells.n_positives, cells.n_rows - cells.n_positives)
     assert np.abs(values.value).max() <= bound
     assert (bound <= 1.0 + window_search_compiled.VALUE_BOUND_SLACK) == (costs.get("fp_cost", 1.0) <= 1.0)
     rate = next(iter(values.rates.values()))

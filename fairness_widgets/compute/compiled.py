@@ -175,6 +175,12 @@ def group_runs(offsets: NDArray[np.intp], n_points: int) -> list[NDArray[np.intp
     return [offsets[a : b + 1] for a, b in itertools.pairwise(group_cuts(offsets, n_points))]
 
 
+def _hands_off(n_points: int) -> bool:
+    """Is a problem of ``n_points`` worth handing to another thread? With more than one
+    thread, the kernels (which release the GIL) and :data:`THREAD_POINTS` or more."""
+    return threads_for(n_points) > 1 and worth_compiling(n_points)
+
+
 def beside_in_runs(
     function: Callable[[NDArray[np.intp]], T],
     combine: Callable[[list[T]], R],
@@ -192,7 +198,7 @@ def beside_in_runs(
     hand-off (:data:`THREAD_POINTS`). Otherwise it all
     runs here on the first call of the returned one; either way once, and every call
     returns that one result."""
-    if threads_for(n_points) == 1 or not worth_compiling(n_points):
+    if not _hands_off(n_points):
         return cache(lambda: combine([function(offsets)]))
     pool = _shared_pool()
     parts = [pool.submit(function, run) for run in group_runs(offsets, n_points)]
@@ -203,7 +209,7 @@ def offered(call: Callable[[], T], n_points: int) -> Callable[[], T]:
     """Offer ``call`` to another thread and return a call for its result: if no thread
     has taken it by then (the pool busy with earlier tasks), it runs here instead. With
     one thread, or a problem of ``n_points`` too small to hand off, it runs here."""
-    if threads_for(n_points) == 1 or not worth_compiling(n_points):
+    if not _hands_off(n_points):
         return call
     task = _shared_pool().submit(call)
 
@@ -216,8 +222,8 @@ def offered(call: Callable[[], T], n_points: int) -> Callable[[], T]:
 def beside(call: Callable[[], T], n_points: int) -> Callable[[], T]:
     """Start ``call`` on another thread and return a call that waits for its result (or
     raises its error). With one thread, or a problem of ``n_points`` too small to hand
-    off (as :func:`beside_in_runs`), ``call`` runs here on the first call of the
-    returned one; either way once."""
-    if threads_for(n_points) == 1 or not worth_compiling(n_points):
+    off (:func:`_hands_off`), ``call`` runs here on the first call of the returned one;
+    either way once."""
+    if not _hands_off(n_points):
         return cache(call)
     return _shared_pool().submit(call).result

@@ -36,6 +36,11 @@ class Objective:
         """The contribution of true and false positive counts (no constant)."""
         return np.asarray(self.tp_weight * tp - self.fp_weight * fp, dtype=np.float64)
 
+    def value_bound(self, positives: float, negatives: float) -> float:
+        """No point's value (its counts' contribution, :meth:`of_counts`) exceeds this in
+        size: the weights times everyone's counts (1 for accuracy)."""
+        return abs(self.tp_weight) * positives + abs(self.fp_weight) * negatives
+
     def total(self, tp: float, fp: float) -> float:
         return float(self.constant + self.tp_weight * tp - self.fp_weight * fp)
 

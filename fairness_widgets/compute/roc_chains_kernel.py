@@ -33,6 +33,16 @@ from fairness_widgets.compute.convex_hulls_kernel import monotone_chain
 from fairness_widgets.compute.operating_points_kernel import FP, TP
 
 
+def chains_hold_corners(constraint: str, tp_weight: float, fp_weight: float) -> bool:
+    """Does each group's ROC upper chain hold every corner of the upper hull of its
+    (rate, value) points under ``constraint``, for an objective with these weights? (See
+    the module: demographic parity needs ``tp_weight + fp_weight > 0``, equal opportunity
+    ``fp_weight > 0``; the other constraints' rates are no linear map of the counts.)"""
+    if constraint == "demographic_parity":
+        return tp_weight + fp_weight > 0
+    return constraint == "equal_opportunity" and fp_weight > 0
+
+
 def roc_hull_chains(
     records: NDArray[np.int64], offsets: NDArray[np.intp]
 ) -> tuple[tuple[NDArray[np.intp], NDArray[np.intp]], NDArray[np.intp]]:

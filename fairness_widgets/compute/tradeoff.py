@@ -33,6 +33,7 @@ from fairness_widgets.compute.objectives import Objective, make_objective
 from fairness_widgets.compute.operating_points import OperatingPoints, operating_points
 from fairness_widgets.compute.point_values import PointValues, point_values
 from fairness_widgets.compute.postprocessor import GroupThresholds
+from fairness_widgets.compute.roc_chains_kernel import chains_hold_corners
 from fairness_widgets.compute.selection import Pick, Selection
 from fairness_widgets.compute.window_search import window_search
 
@@ -246,10 +247,10 @@ def tradeoff(
     )
     points = operating_points(view, cells, (goal.tp_weight, goal.fp_weight), histogram=histogram)
     values = point_values(points, goal, constraint)
-    hulls = _hulls(constraint, goal, points, values, histogram)  # (begun on the other thread)
     value, rates = values.value, values.rates
-    entries: list[Entry] = []
     first_rate = next(iter(rates.values()))
+    hulls = _hulls(constraint, goal, points, values, first_rate, histogram=histogram)  # (begun beside)
+    entries: list[Entry] = []
     best_each = [int(k) for k in values.best_each]
     entries.append(("unconstrained", np.nan, Selection.one_each(values.best_each)))
     single = _single_threshold(points, goal)
@@ -257,8 +258,7 @@ def tradeoff(
     widest = max(float(np.nanmax(r[best_each]) - np.nanmin(r[best_each])) for r in rates.values())
     grid = np.linspace(0.0, widest, 21) if given is None else given
     if constraint != "equalized_odds":
-        # No point's value exceeds the weights times everyone's counts (1 for accuracy).
-        bound = abs(goal.tp_weight) * total_positives + abs(goal.fp_weight) * (cells.n_rows - total_positives)
+        bound = goal.value_bound(total_positives, cells.n_rows - total_positives)
         # Precision's order depends on the counts alone: the view keeps it.
         by_precision = (
             histogram.precision_order if histogram is not None and constraint == "predictive_parity" else None
@@ -305,17 +305,19 @@ def _hulls(
     goal: Objective,
     points: OperatingPoints,
     values: PointValues,
+    rate: NDArray[np.float64],
+    *,
     histogram: GroupHistogram | None,
 ) -> Callable[[], Hulls] | None:
     """A call for the upper hulls of each group's (rate, value) points, built on the other
     threads while the window search builds its tables, for a constraint of one
     randomisable rate (None for the others: predictive parity has no randomised choice,
     and its window search builds its own hulls). From the kept ROC chains where they hold
-    every corner (see :mod:`roc_chains_kernel`), else from all the points."""
+    every corner (see :mod:`roc_chains_kernel`), else from all the points. ``rate``: the
+    constraint's rate of every point."""
     if constraint not in ("demographic_parity", "equal_opportunity"):
         return None
-    rate = values.rates[next(iter(values.rates))]
-    held = goal.tp_weight + goal.fp_weight > 0 if constraint == "demographic_parity" else goal.fp_weight > 0
+    held = chains_hold_corners(constraint, goal.tp_weight, goal.fp_weight)
     if histogram is None or not values.ordered or not held:
         return Hulls.beside(rate, values.value, points.offsets)
     return beside(
