@@ -26,7 +26,7 @@ from fairness_widgets.compute import (
     rate_order_kernel,
     window_search_compiled,
     window_search_kernel,
-    window_sweep_kernel,
+    window_steps_kernel,
 )
 from fairness_widgets.compute.cells import Cells
 from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
@@ -257,66 +257,111 @@ def _inside(rate: np.ndarray, start: float, epsilon: float) -> np.ndarray:
     return (rate + RATE_TOLERANCE >= start) & (rate - epsilon - RATE_TOLERANCE <= start)
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_a_sweep_over_window_starts_finds_the_brute_force_best(seed: int) -> None:
-    """The sweep (points entering and leaving the window as its start moves) finds the
-    best window a brute force over every start finds, picks each group's first largest
-    value in it, keeps what was found when nothing beats it, and gives up without a
-    search when more points are in reach than it may read: rates on a grid (ties across
-    groups, points entering and leaving at one position), values with ties, a group of
-    one point, intervals wider and narrower than eps."""
+def _sweep_points(rates: list[np.ndarray], values: list[np.ndarray], running: bool) -> SortedPoints:
+    """The points of the groups (each in order of rate), with their running bests or, as
+    for points sorted by the search (precision), none."""
+    offsets = np.concatenate([[0], np.cumsum([len(r) for r in rates])]).astype(np.intp)
+    points = SortedPoints(None, np.concatenate(rates), np.concatenate(values), offsets)
+    if not running:
+        points.running = np.empty(0, dtype=np.intp)
+    return points
+
+
+def _curves(rng: np.random.Generator, shape: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Groups of 1 to 120 points at rates on a grid (ties across groups, points entering
+    and leaving at one position): values with many ties at the top, or a noisy rise to a
+    peak and fall (the running bests then hold the best of most windows)."""
+    rates, values = [], []
+    for size in [1, 7, 40, 120]:
+        rate = np.sort(rng.integers(0, 40, size) / 40.0)
+        if shape == "ties":
+            value = rng.integers(0, 4, size).astype(float)
+        else:
+            value = -np.abs(rate - rng.uniform(0.0, 1.0)) * 40 + rng.integers(0, 3, size)
+        rates.append(rate)
+        values.append(value)
+    return rates, values
+
+
+@pytest.mark.parametrize("running", [True, False])
+@pytest.mark.parametrize("shape", ["ties", "peaked"])
+@pytest.mark.parametrize("seed", range(4))
+def test_a_sweep_over_window_starts_finds_the_brute_force_best(seed: int, shape: str, running: bool) -> None:
+    """The sweep (each group's best as points enter and leave the window, its changes
+    added up in order of position) finds the best window a brute force over every start
+    finds, picks each group's first largest value in it, and keeps what was found when
+    nothing beats it: with and without the running bests, intervals wider and narrower
+    than eps."""
     rng = np.random.default_rng(seed)
-    sizes = [1, 7, 40, 120]
-    rates = [np.sort(rng.integers(0, 40, size) / 40.0) for size in sizes]
-    values = [rng.integers(0, 4, size).astype(float) for size in sizes]  # many ties at the top
-    rate, value = np.concatenate(rates), np.concatenate(values)
-    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
-    points = SortedPoints(None, rate, value, offsets)
-    chosen = np.empty(len(sizes), dtype=np.intp)
-    for _ in range(60):
+    rates, values = _curves(rng, shape)
+    points = _sweep_points(rates, values, running)
+    offsets = points.offsets
+    chosen = np.empty(len(rates), dtype=np.intp)
+    for _ in range(80):
         epsilon = float(rng.choice([0.0, 0.025, 0.1, 0.3]))
         low = float(rng.uniform(-0.1, 0.9))
         high = low + float(rng.choice([0.0, 0.01, 0.2, 0.6]))
         expected = _best_window_by_brute_force(rates, values, epsilon, low, high)
-        known = np.asarray(points.peak, dtype=np.intp)  # each group's best of all holds every window
-        swept, total, start, better = window_sweep_kernel.sweep(
-            points.searchable, epsilon, low, high, known, RATE_TOLERANCE, -np.inf, 1e-12, chosen, 10**6
+        swept, total, start, better = window_steps_kernel.group_sweep(
+            points.searchable, epsilon, low, high, RATE_TOLERANCE, -np.inf, np.nan, 1e-12, chosen, 10**6
         )
         assert swept
         assert better == np.isfinite(expected)
         if better:
             assert total == pytest.approx(expected, abs=1e-12)
             assert low <= start <= high
-            assert total == pytest.approx(value[chosen].sum(), abs=1e-12)
-            for g in range(len(sizes)):
+            assert total == pytest.approx(points.value[chosen].sum(), abs=1e-12)
+            for g in range(len(rates)):
                 inside = np.flatnonzero(_inside(rates[g], start, epsilon))
                 assert chosen[g] == offsets[g] + inside[np.argmax(values[g][inside])]
-            kept = window_sweep_kernel.sweep(
-                points.searchable,
-                epsilon,
-                low,
-                high,
-                known,
-                RATE_TOLERANCE,
-                total,
-                1e-12,
-                chosen,
-                10**6,
+            kept = window_steps_kernel.group_sweep(
+                points.searchable, epsilon, low, high, RATE_TOLERANCE, total, 0.5, 1e-12, chosen, 10**6
             )
-            assert kept[1:] == (total, low, False)  # nothing beats what was found
-    # One point enters exactly where another leaves (rates eps + 2 tolerances apart): at
-    # that start both are in the window.
-    pair = SortedPoints(None, np.array([0.25, 0.5]), np.ones(2), np.array([0, 1, 2], dtype=np.intp))
+            assert kept[1:] == (total, 0.5, False)  # nothing beats what was found
+
+
+def test_a_sweep_holds_both_points_where_one_enters_as_the_other_leaves() -> None:
+    """One point enters exactly where another leaves (rates eps + 2 tolerances apart): at
+    that start both are in the window."""
+    pair = _sweep_points([np.array([0.25]), np.array([0.5])], [np.ones(1), np.ones(1)], True)
     epsilon = (0.5 - RATE_TOLERANCE) - (0.25 + RATE_TOLERANCE)
     assert 0.5 - epsilon - RATE_TOLERANCE == 0.25 + RATE_TOLERANCE
-    both = window_sweep_kernel.sweep(
-        pair.searchable, epsilon, 0.0, 0.5, pair.peak, RATE_TOLERANCE, -np.inf, 1e-12, chosen[:2], 100
+    chosen = np.empty(2, dtype=np.intp)
+    both = window_steps_kernel.group_sweep(
+        pair.searchable, epsilon, 0.0, 0.5, RATE_TOLERANCE, -np.inf, np.nan, 1e-12, chosen, 100
     )
     assert both == (True, 2.0, 0.25 + RATE_TOLERANCE, True)
-    too_many = window_sweep_kernel.sweep(
-        points.searchable, 0.5, 0.0, 0.5, points.peak, RATE_TOLERANCE, -np.inf, 1e-12, chosen, 10
+    assert chosen.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_sweep_reading_too_many_points_is_left_to_the_branch_and_bound(
+    monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """Past its budget of points to read the sweep gives up before reading them, and the
+    search takes the branch and bound, which finds as good a window."""
+    rng = np.random.default_rng(seed)
+    rates = [np.arange(40) / 40.0 for _ in range(3)]  # every window of 0.1 holds points of each
+    values = [-np.abs(rate - rng.uniform(0.0, 1.0)) * 40 + rng.integers(0, 3, 40) for rate in rates]
+    points = _sweep_points(rates, values, True)
+    chosen = np.empty(len(rates), dtype=np.intp)
+    low, high = 0.1, 0.6
+    too_many = window_steps_kernel.group_sweep(
+        points.searchable, 0.1, low, high, RATE_TOLERANCE, -np.inf, 0.25, 1e-12, chosen, 10
     )
-    assert not too_many[0]
+    assert too_many == (False, -np.inf, 0.25, False)
+    expected = _best_window_by_brute_force(rates, values, 0.1, low, high)
+    assert np.isfinite(expected)
+    for reads in (window_search_compiled.SWEEP_READS, 0):
+        monkeypatch.setattr(window_search_compiled, "SWEEP_READS", reads)
+        total, start, end, improved = window_search_compiled.best_window(
+            points, 0.1, (low, high), (-np.inf, np.nan), value_tolerance=1e-12, chosen=chosen
+        )
+        assert improved
+        assert total == pytest.approx(expected, abs=1e-12)
+        assert total == pytest.approx(points.value[chosen].sum(), abs=1e-12)
+        assert low <= start <= high + 1e-12
+        assert end - start == pytest.approx(0.1, abs=1e-12)
 
 
 @pytest.mark.parametrize("block", [1, 3, 16])

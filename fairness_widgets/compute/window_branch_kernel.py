@@ -1,10 +1,6 @@
 """Compiled branch and bound over window starts (see
-:mod:`fairness_widgets.compute.window_search`), one allowed disparity at a time. When
-all the starts reach few rates (a few hundred points: histograms of about 100 bins),
-one sweep over them (:mod:`window_sweep_kernel`) replaces the tree: it reads each point
-once, where the tree reads every group again at every level (1e6 rows in 100 bins, 40
-groups, 20 eps: 1.9 -> 1.0 ms on one core of a 2-core Xeon). Sweeps inside the tree
-cost more than the splits they saved (1e-3, 1e-4: up to 25% slower).
+:mod:`fairness_widgets.compute.window_search`), one allowed disparity at a time: for the
+windows whose sweep (:mod:`window_steps_kernel`) would read too many points.
 """
 
 from __future__ import annotations
@@ -14,16 +10,9 @@ from numpy.typing import NDArray
 
 from fairness_widgets.compute.compiled import kernel
 from fairness_widgets.compute.window_search_kernel import Searchable, total_within
-from fairness_widgets.compute.window_sweep_kernel import sweep
 
 #: Each interval of window starts still open is split into this many.
 SPLIT = 4
-#: When all the starts reach about this many points' rates (entering and leaving their
-#: windows), they are swept instead of split.
-SWEEP_EVENTS = 1024
-#: A sweep gives up (and the interval is split) when more points than this are in reach
-#: after all (rates bunched together).
-MAX_EVENTS = 4 * SWEEP_EVENTS
 
 
 @kernel
@@ -63,26 +52,6 @@ def branch_and_bound(
     root_bound = total_within(points, everywhere, start_low, root_b + epsilon, tolerance, stack_picks[0])
     if root_bound <= found + value_tolerance:
         return found, out_low, out_high, improved  # no interval can beat what was found
-    # Few rates in reach of all the starts (about 2 w n for an interval of width w, rates
-    # in [0, 1]): one sweep. (Inside the tree a sweep costs more than the splits it saves:
-    # 1e6 rows binned at 1e-3 or finer.)
-    if 2.0 * len(points[0]) * (root_b - start_low) <= SWEEP_EVENTS:
-        swept, total, start, better = sweep(
-            points,
-            epsilon,
-            start_low,
-            root_b,
-            stack_picks[0],
-            tolerance,
-            found,
-            value_tolerance,
-            chosen,
-            MAX_EVENTS,
-        )
-        if swept:
-            if better:
-                return total, start, start + epsilon, True
-            return found, out_low, out_high, improved
     size = 1
     stack_a[0], stack_b[0], stack_bound[0] = start_low, root_b, root_bound
     bounds = np.empty(SPLIT)

@@ -28,6 +28,7 @@ from fairness_widgets.compute.window_search_kernel import (
     window_picks,
     window_totals,
 )
+from fairness_widgets.compute.window_steps_kernel import group_sweep
 
 #: Rates closer than this count as equal (float noise in tp / n).
 RATE_TOLERANCE = 1e-12
@@ -44,6 +45,13 @@ BOX_POINTS = 16
 #: of 4 add 0.6 ms, of 1 (the points' own hull) 5.6 ms.
 BOX_FROM = 20_000
 SMALL_BOX_POINTS = 2
+#: An allowed disparity's best window is swept (:mod:`window_steps_kernel`) where that
+#: reads at most this many points, else found by branch and bound. 1e6 rows, 40 groups,
+#: the 20 eps of demographic parity on one core: bins of 1e-4 5.7 -> 1.0 ms, exact scores
+#: 4.5 -> 1.4 ms. Precision (no running bests: every group takes the queue, 8-15 ns a
+#: point) with exact scores reads 50,000-58,000 points for the narrowest eps, where the
+#: tree is faster (0.2-0.6 against 0.4-0.8 ms an eps).
+SWEEP_READS = 2**15
 
 
 #: Each group's defined points in order of rate (ties by index): flat indices, and the
@@ -271,16 +279,13 @@ def compiled_windows(
                 zero_width()
             done: list[tuple[int, tuple[float, float, float, bool]]] = []
             while (i := next_ready()) is not None:
-                result = branch_and_bound(
-                    points.searchable,
+                result = best_window(
+                    points,
                     float(eps[i]),
-                    float(a[i]),
-                    float(b[i]),
-                    float(seed_best[i]),
-                    float(seed_low[i]),
-                    RATE_TOLERANCE,
-                    tolerance,
-                    picked[i],
+                    (a[i], b[i]),
+                    (seed_best[i], seed_low[i]),
+                    value_tolerance=tolerance,
+                    chosen=picked[i],
                 )
                 done.append((i, result))
             return done
@@ -292,7 +297,7 @@ def compiled_windows(
                     found_picks[int(feasible[i])] = points.flat_index(picked[i])
     else:
         zero_width()
-    # Each eps's picks: those its branch and bound found, else (a window the seeds found,
+    # Each eps's picks: those its sweep or branch and bound found, else (a window the seeds found,
     # or eps = 0) each group's best in its window.
     return [
         None
@@ -302,6 +307,50 @@ def compiled_windows(
         else points.picks(float(low[k]), float(high[k]))
         for k in range(len(epsilons))
     ]
+
+
+def best_window(
+    points: SortedPoints,
+    epsilon: float,
+    starts: tuple[float, float],
+    found: tuple[float, float],
+    *,
+    value_tolerance: float,
+    chosen: NDArray[np.intp],
+) -> tuple[float, float, float, bool]:
+    """The best window of width ``epsilon`` with its start in ``starts`` (low, high),
+    given one found (its value and start): (value, low, high, whether it beat the one
+    found by more than ``value_tolerance``, in which case ``chosen`` holds its picks).
+    Swept one group at a time where that reads at most :data:`SWEEP_READS` points, else
+    by branch and bound."""
+    start_low, start_high = float(starts[0]), float(starts[1])
+    found_value, found_low = float(found[0]), float(found[1])
+    swept, total, low, improved = group_sweep(
+        points.searchable,
+        epsilon,
+        start_low,
+        start_high,
+        RATE_TOLERANCE,
+        found_value,
+        found_low,
+        value_tolerance,
+        chosen,
+        SWEEP_READS,
+    )
+    if swept:
+        return total, low, low + epsilon, improved
+    result: tuple[float, float, float, bool] = branch_and_bound(
+        points.searchable,
+        epsilon,
+        start_low,
+        start_high,
+        found_value,
+        found_low,
+        RATE_TOLERANCE,
+        value_tolerance,
+        chosen,
+    )
+    return result
 
 
 def _zero_width(

@@ -1,6 +1,6 @@
 """Compiled best-window search, its tables and queries: each group's best point in a
 window of rates, and the summed best of a window (the branch and bound is in
-:mod:`window_branch_kernel`, the sweep of few starts in :mod:`window_sweep_kernel`).
+:mod:`window_branch_kernel`, the sweep in :mod:`window_steps_kernel`).
 
 Points are each group's defined points sorted by rate (``offsets`` marks the groups).
 The largest value in an index range comes from a block range-max table: whole blocks of
