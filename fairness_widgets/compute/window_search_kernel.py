@@ -205,9 +205,11 @@ def common_rates_of(
     rate: NDArray[np.float64], offsets: NDArray[np.intp], tolerance: float
 ) -> NDArray[np.float64]:
     """The rates (within ``tolerance``) that every group reaches: each distinct rate of
-    the first of the smallest groups, kept if a bisection finds it in every group (the
-    candidates fall to a few after the first groups; a loop of numpy calls per group cost
-    0.3-0.6 ms here). Each group's rates are in order."""
+    the first of the smallest groups, kept while every other group has one within
+    ``tolerance``. Each group's rates are in order, so are the candidates: a group is
+    checked by one merge with them, or, once they are few, a bisection for each (the
+    candidates fall to a few after the first groups; a bisection per candidate from the
+    start cost 0.3 ms for 1e6 rows at 1e-4, 40 groups)."""
     n_groups = len(offsets) - 1
     smallest = 0
     for g in range(n_groups):
@@ -216,24 +218,34 @@ def common_rates_of(
     found = np.empty(offsets[smallest + 1] - offsets[smallest], dtype=np.float64)
     n = 0
     for i in range(offsets[smallest], offsets[smallest + 1]):
-        candidate = rate[i]
-        if i > offsets[smallest] and candidate == rate[i - 1]:
-            continue
-        everywhere = True
-        for g in range(n_groups):
-            lo, hi = offsets[g], offsets[g + 1]
-            while lo < hi:  # the first rate >= candidate - tolerance
-                mid = (lo + hi) >> 1
-                if rate[mid] < candidate - tolerance:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if lo == offsets[g + 1] or rate[lo] > candidate + tolerance:
-                everywhere = False
-                break
-        if everywhere:
-            found[n] = candidate
+        if i == offsets[smallest] or rate[i] != rate[i - 1]:
+            found[n] = rate[i]
             n += 1
+    for g in range(n_groups):
+        if g == smallest or n == 0:
+            continue
+        start, end = offsets[g], offsets[g + 1]
+        merge = 8 * n >= end - start
+        kept = 0
+        j = start
+        for k in range(n):
+            candidate = found[k]
+            if merge:
+                while j < end and rate[j] < candidate - tolerance:
+                    j += 1
+            else:
+                lo, hi = start, end
+                while lo < hi:  # the first rate >= candidate - tolerance
+                    mid = (lo + hi) >> 1
+                    if rate[mid] < candidate - tolerance:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                j = lo
+            if j < end and rate[j] <= candidate + tolerance:
+                found[kept] = candidate
+                kept += 1
+        n = kept
     return found[:n]
 
 
