@@ -215,7 +215,7 @@ def test_window_bests_by_the_running_bests_are_the_first_of_the_largest(seed: in
                 assert points.running[i] == i + np.argmax(value[i : offsets[g + 1]])
     # The peaks given (as the point values find them) give the same running bests.
     given = SortedPoints(
-        None, rate, value, offsets, np.array([offsets[g] + np.argmax(v) for g, v in enumerate(values)])
+        None, rate, value, offsets, peak=np.array([offsets[g] + np.argmax(v) for g, v in enumerate(values)])
     )
     np.testing.assert_array_equal(given.running, points.running)
     lows = rng.uniform(-0.1, 1.0, 400)
@@ -513,6 +513,18 @@ def test_a_views_histogram_is_kept_for_its_next_frontiers(
         pd.testing.assert_frame_equal(ours.choices, theirs.choices)
     np.testing.assert_array_equal(kept.records, records)
     np.testing.assert_array_equal(kept.pooled, pooled)
+    # The window searches' bucket indexes, kept per constraint: those of its rates in the
+    # search's order (precision's by the kept order).
+    assert set(kept.kept_buckets) == {"demographic_parity", "equal_opportunity", "predictive_parity"}
+    cells = audit.cells
+    goal = make_objective("accuracy", cells.n_positives, cells.n_rows - cells.n_positives)
+    points = operating_points(audit.views[0], cells, (goal.tp_weight, goal.fp_weight), histogram=kept)
+    for constraint, buckets in kept.kept_buckets.items():
+        rate = next(iter(point_values(points, goal, constraint).rates.values()))
+        offsets = points.offsets
+        if constraint == "predictive_parity":
+            rate, offsets = rate[kept.precision_order[0]], kept.precision_order[1]
+        np.testing.assert_array_equal(buckets, window_search_compiled.rate_buckets(rate, offsets))
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -199,6 +199,9 @@ class GroupHistogram:
         them (see :mod:`~fairness_widgets.compute.roc_chains_kernel`).
     roc_corners : ndarray of intp
         The corners of each group's ROC hull, both chains, sorted (equalized odds mixes them).
+    kept_buckets : dict of str to ndarray of intp
+        Per constraint, the bucket index of its rates in the window search's order, kept
+        from the view's first trade-off under it (the rates depend on the counts alone).
     """
 
     offsets: NDArray[np.intp]
@@ -207,6 +210,7 @@ class GroupHistogram:
     resolution: float
     roc_chains: tuple[NDArray[np.intp], NDArray[np.intp]] = field(repr=False)
     roc_corners: NDArray[np.intp] = field(repr=False)
+    kept_buckets: dict[str, NDArray[np.intp]] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def precision_order(self) -> tuple[NDArray[np.intp], NDArray[np.intp]]:

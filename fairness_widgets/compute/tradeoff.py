@@ -36,6 +36,7 @@ from fairness_widgets.compute.postprocessor import GroupThresholds
 from fairness_widgets.compute.roc_chains_kernel import chains_hold_corners
 from fairness_widgets.compute.selection import Pick, Selection
 from fairness_widgets.compute.window_search import window_search
+from fairness_widgets.compute.window_search_compiled import rate_buckets
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,9 @@ def tradeoff(
             value_bound=bound,
             peaks=values.best_each,
             order=by_precision,
+            buckets=_kept_buckets(
+                histogram, constraint, first_rate, points.offsets, ordered=values.ordered, order=by_precision
+            ),
         )
         for choice in searched:
             entries.append(("thresholds", choice.epsilon, Selection.one_each(choice.points)))
@@ -323,6 +327,29 @@ def _hulls(
     return beside(
         partial(Hulls.from_chains, rate, values.value, points.offsets, histogram.roc_chains), len(rate)
     )
+
+
+def _kept_buckets(
+    histogram: GroupHistogram | None,
+    constraint: str,
+    rate: NDArray[np.float64],
+    offsets: NDArray[np.intp],
+    *,
+    ordered: bool,
+    order: tuple[NDArray[np.intp], NDArray[np.intp]] | None,
+) -> NDArray[np.intp] | None:
+    """The bucket index of the constraint's rates in the window search's order (each group's
+    points as they come where ``ordered``, else by ``order``), kept with the view's
+    histogram: the rates depend on its counts alone. None without a kept histogram, or
+    where the search orders the points itself (some rate undefined)."""
+    if histogram is None or (order is None and not ordered):
+        return None
+    kept = histogram.kept_buckets.get(constraint)
+    if kept is None:
+        if order is not None:
+            rate, offsets = rate[order[0]], order[1]
+        kept = histogram.kept_buckets.setdefault(constraint, rate_buckets(rate, offsets))
+    return kept
 
 
 def _single_threshold(points: OperatingPoints, goal: Objective) -> NDArray[np.intp]:

@@ -173,6 +173,7 @@ def window_search(
     value_bound: float | None = None,
     peaks: NDArray[np.intp] | None = None,
     order: RateOrder | None = None,
+    buckets: NDArray[np.intp] | None = None,
 ) -> list[WindowChoice]:
     """For each eps, the points (one per group; flat indices) maximising the summed value
     with all chosen rates within eps of each other. NaN rates (undefined) are never chosen.
@@ -182,7 +183,8 @@ def window_search(
     rates are defined and in order within each group; ``value_bound``, if given, is at
     least every |value| (the compiled search then skips a pass to find the largest);
     ``peaks``, if given, each group's first point of its largest value (flat index);
-    ``order``, if given, the defined points' order by rate (flat indices, group offsets).
+    ``order``, if given, the defined points' order by rate (flat indices, group offsets);
+    ``buckets``, if given, the bucket index of the rates in that order (``rate_buckets``).
     Large inputs take the compiled search (numba installed).
     """
     epsilons = np.asarray(epsilons, dtype=np.float64)
@@ -197,6 +199,7 @@ def window_search(
             value_bound=value_bound,
             peaks=peaks,
             order=order,
+            buckets=buckets,
         )
         return [
             WindowChoice(float(epsilon), float(value[chosen].sum()), chosen, rate[chosen])

@@ -78,6 +78,21 @@ def by_rate(
     return rate_order(rate, value, offsets)
 
 
+def rate_buckets(rate: NDArray[np.float64], offsets: NDArray[np.intp]) -> NDArray[np.intp]:
+    """The bucket index of each group's rates (in order; see
+    :func:`~fairness_widgets.compute.window_search_kernel.bucket_index`). It depends on the
+    rates alone, so a view keeps it for each constraint (1e6 rows at 1e-4, 40 groups: 0.5-0.8
+    ms a frontier)."""
+    # About 4 points a bucket (a search then reads a cache line or two), at most 2,048
+    # buckets a group (the index, 16 KB a group, stays in the core's cache). Against 16
+    # points and 1,024: 1e6 rows at bins of 1e-4, 40 groups, the branch and bound of 20
+    # eps 4.7 -> 4.0 ms and random window totals 20% faster on one core, for 0.05 ms more
+    # to build.
+    n_groups = len(offsets) - 1
+    n_buckets = int(min(max(2 ** round(np.log2(max(len(rate) / n_groups / 4, 1))), 16), 2048))
+    return bucket_index(rate, offsets, n_buckets)
+
+
 class SortedPoints:
     """Each group's defined points by rate (see :func:`by_rate`), with the range-max
     tables over their values."""
@@ -88,10 +103,13 @@ class SortedPoints:
         rate: NDArray[np.float64],
         value: NDArray[np.float64],
         offsets: NDArray[np.intp],
+        *,
         peak: NDArray[np.intp] | None = None,
+        buckets: NDArray[np.intp] | None = None,
     ) -> None:
         """``peak``: each group's first point of its largest value, if known (points in
-        order of rate only: ``flat`` None)."""
+        order of rate only: ``flat`` None); ``buckets``: :func:`rate_buckets` of these
+        rates, if kept."""
         n_groups = len(offsets) - 1
         self.flat = flat
         self.rate, self.value, self.offsets = rate, value, offsets
@@ -105,13 +123,7 @@ class SortedPoints:
         # demographic parity and equal opportunity (paired, 40 rounds). Not for points
         # sorted here: the other threads build their box tops' hulls (+0.55 ms).
         tables = offered(partial(block_tables, self.value), len(self.rate) if flat is None else 0)
-        # About 4 points a bucket (a search then reads a cache line or two), at most 2,048
-        # buckets a group (the index, 16 KB a group, stays in the core's cache). Against 16
-        # points and 1,024: 1e6 rows at bins of 1e-4, 40 groups, the branch and bound of 20
-        # eps 4.7 -> 4.0 ms and random window totals 20% faster on one core, for 0.05 ms more
-        # to build.
-        n_buckets = int(min(max(2 ** round(np.log2(max(len(self.rate) / n_groups / 4, 1))), 16), 2048))
-        self.buckets = bucket_index(self.rate, self.offsets, n_buckets)
+        self.buckets = rate_buckets(self.rate, self.offsets) if buckets is None else buckets
         # Each group's best point of all (an index into the sorted points), and the best
         # up to or from each point on its side: where the points came in order of rate
         # (a value curve rising to a peak and falling, read from the running bests at once
@@ -179,21 +191,20 @@ def search_range(
     *,
     tolerance: float,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Where the branch and bound starts, per eps (all feasible): the best of a few windows
-    (value, start) and the interval [a, b] of starts that can still beat it.
+    """Where the search starts, per eps (all feasible): a window found (its value and
+    start) and the interval [a, b] of starts that can still beat it.
 
-    The first windows start at the best randomised window (each group's hull bounds its
-    points, so the best deterministic window is near it) and a few to its left; no better
-    window starts where the summed hull value is below the best of them. ``totals`` is the
-    points' ``totals(lows, highs)``; ``lowest`` and ``highest`` each group's extreme rates.
+    The window found starts where the best randomised window does (each group's hull
+    bounds its points, so the best deterministic window is near it); no better window
+    starts where the summed hull value is below it. (Four more windows to its left, as
+    this once took, never did better: 1e6 rows at 1e-4, 40 groups, DP, EO and PP.)
+    ``totals`` is the points' ``totals(lows, highs)``; ``lowest`` and ``highest`` each
+    group's extreme rates.
     """
     start_low = float(lowest.max()) - epsilons
     start_high = float(highest.min())
-    seeds = hulls.best_start_values(epsilons)[:, None] + np.linspace(-1.0, 0.0, 5) * epsilons[:, None]
-    seeds = np.clip(seeds, start_low[:, None], start_high)
-    found = totals(seeds.ravel(), (seeds + epsilons[:, None]).ravel()).reshape(seeds.shape)
-    best = found.max(axis=1)
-    low = seeds[np.arange(len(epsilons)), found.argmax(axis=1)]
+    low = np.clip(hulls.best_start_values(epsilons), start_low, start_high)
+    best = totals(low, low + epsilons)
     reach_low, reach_high = hulls.starts_reaching(epsilons, best - tolerance)
     a = np.maximum(start_low, reach_low)
     b = np.maximum(np.minimum(start_high, reach_high), a)
@@ -211,12 +222,14 @@ def compiled_windows(
     value_bound: float | None = None,
     peaks: NDArray[np.intp] | None = None,
     order: RateOrder | None = None,
+    buckets: NDArray[np.intp] | None = None,
 ) -> list[NDArray[np.intp] | None]:
     """Per eps, each group's pick in the best window (flat indices; None where no choice
     meets the eps). ``ordered``: the rates are known to be defined
     and in order within each group; ``value_bound``: no |value| exceeds it, if known;
     ``peaks``: each group's first point of its largest value, if known; ``order``: the
-    defined points' order by rate, if known (see :func:`by_rate`)."""
+    defined points' order by rate, if known (see :func:`by_rate`); ``buckets``: the
+    :func:`rate_buckets` of the points in that order, if kept."""
     flat, sorted_rate, sorted_value, sorted_offsets = by_rate(
         rate, value, offsets, ordered=ordered, order=order
     )
@@ -225,7 +238,9 @@ def compiled_windows(
         # bounds the search, so that of a few box tops per block, above them all, will do.
         block = BOX_POINTS if len(sorted_rate) >= BOX_FROM else SMALL_BOX_POINTS
         hulls = Hulls.beside(*box_tops(sorted_rate, sorted_value, sorted_offsets, block))
-    points = SortedPoints(flat, sorted_rate, sorted_value, sorted_offsets, peaks if flat is None else None)
+    points = SortedPoints(
+        flat, sorted_rate, sorted_value, sorted_offsets, peak=peaks if flat is None else None, buckets=buckets
+    )
     n_groups = len(offsets) - 1
     # The tolerance grows with the values once they pass 1. Values bound by about 1 (accuracy,
     # balanced accuracy) need no pass over them to say so (0.5-0.8 ms at 1e-4, cold).
