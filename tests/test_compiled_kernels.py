@@ -589,8 +589,19 @@ def test_equalized_odds_chains_on_threads_reach_the_one_thread_optimum(
     assert (constrained["disparity"] <= constrained["epsilon"] + 1e-9).all()
 
 
+def _tp_fp(counts: NDArray[np.int64], floats: bool) -> tuple[NDArray[np.generic], NDArray[np.generic]]:
+    """The records' tp and fp columns: strided whole numbers, or contiguous floats (as a
+    view's histogram keeps them)."""
+    if floats:
+        return counts[:, 1].astype(np.float64), counts[:, 2].astype(np.float64)
+    return counts[:, 1], counts[:, 2]
+
+
+@pytest.mark.parametrize("floats", [False, True])
 @pytest.mark.parametrize("falls", [False, True])
-def test_point_values_pass_finds_the_best_and_a_fall_where_every_rate_is_defined(falls: bool) -> None:
+def test_point_values_pass_finds_the_best_and_a_fall_where_every_rate_is_defined(
+    falls: bool, floats: bool
+) -> None:
     """Records whose precision is defined everywhere (no point predicting no one): each
     group's best is the first of its largest values, here the last point of one group,
     and a fall of the rate within a group is seen."""
@@ -603,7 +614,7 @@ def test_point_values_pass_finds_the_best_and_a_fall_where_every_rate_is_defined
     value, rates = np.empty(len(tp)), np.empty((1, len(tp)))
     kinds = np.array([point_values_kernel.PRECISION], dtype=np.intp)
     defined, best, ordered = point_values_kernel.point_values_pass(
-        counts, offsets, 1.0, 1.0, kinds, value, rates
+        *_tp_fp(counts, floats), offsets, 1.0, 1.0, kinds, value, rates
     )
     np.testing.assert_array_equal(value, tp - fp)
     np.testing.assert_array_equal(rates[0], tp / (tp + fp))
@@ -618,7 +629,8 @@ def test_point_values_pass_finds_the_best_and_a_fall_where_every_rate_is_defined
     "first",
     [point_values_kernel.SELECTION, point_values_kernel.TRUE_POSITIVE, point_values_kernel.FALSE_POSITIVE],
 )
-def test_point_values_pass_gives_no_rate_to_a_group_without_its_denominator(first: int) -> None:
+@pytest.mark.parametrize("floats", [False, True])
+def test_point_values_pass_gives_no_rate_to_a_group_without_its_denominator(first: int, floats: bool) -> None:
     """A group with no positives has no true positive rate anywhere (and one with no
     negatives no false positive rate), whichever rate the values are read beside; the
     values and the other groups' rates are still filled."""
@@ -633,7 +645,9 @@ def test_point_values_pass_gives_no_rate_to_a_group_without_its_denominator(firs
     ]
     kinds = np.array([first, *(k for k in codes if k != first)], dtype=np.intp)
     value, rates = np.empty(len(tp)), np.empty((3, len(tp)))
-    defined, _, _ = point_values_kernel.point_values_pass(counts, offsets, 2.0, 0.5, kinds, value, rates)
+    defined, _, _ = point_values_kernel.point_values_pass(
+        *_tp_fp(counts, floats), offsets, 2.0, 0.5, kinds, value, rates
+    )
     np.testing.assert_array_equal(value, 2.0 * tp - 0.5 * fp)
     totals = {
         point_values_kernel.SELECTION: (tp + fp, [3, 4, 3]),

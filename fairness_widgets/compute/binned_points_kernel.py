@@ -213,13 +213,20 @@ class GroupHistogram:
     kept_buckets: dict[str, NDArray[np.intp]] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
+    def columns(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Every point's tp and fp as contiguous floats (whole numbers, exact): the point
+        values read them several at a time, where the records' columns are strided (1e6
+        rows at 1e-4, 40 groups: 4.6 MB, kept from the view's first trade-off)."""
+        return self.records[:, TP].astype(np.float64), self.records[:, FP].astype(np.float64)
+
+    @cached_property
     def precision_order(self) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
         """Each group's points with a defined precision in order of it (ties by index):
         their flat indices and the groups' offsets into them. Precision is no function of
         the threshold's order, so predictive parity's search sorts its points by it: the
         order depends on the counts alone, so the view keeps it from its first
         predictive-parity trade-off (2.3 MB at 1e6 rows, 1e-4, 40 groups)."""
-        rate = precision_rates(self.records, self.offsets)
+        rate = precision_rates(*self.columns, self.offsets)
         flat, _, _, sorted_offsets = rate_order(rate, rate, self.offsets)
         return flat, sorted_offsets
 

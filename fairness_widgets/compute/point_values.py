@@ -32,20 +32,28 @@ class PointValues:
     ordered: bool
 
 
-def point_values(points: OperatingPoints, goal: Objective, constraint: str) -> PointValues:
+def point_values(
+    points: OperatingPoints,
+    goal: Objective,
+    constraint: str,
+    *,
+    columns: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+) -> PointValues:
     """Values and rates of ``points``; refuses a group with no defined rate (it cannot take
-    part in ``constraint``)."""
+    part in ``constraint``). ``columns``: the points' tp and fp as contiguous floats, if
+    kept (a view's histogram keeps them: the compiled pass then reads them several at a
+    time, not from the strided records)."""
     names = list(CONSTRAINT_RATES[constraint])
     if worth_compiling(len(points.tp)):
         value = np.empty(len(points.tp))
         table = np.empty((len(names), len(points.tp)))
         kinds = np.array([RATE_KINDS[name] for name in names], dtype=np.intp)
         weights = (float(goal.tp_weight), float(goal.fp_weight))
-        counts = points.counts
+        tp, fp = (points.tp, points.fp) if columns is None else columns
 
         def fill(groups: NDArray[np.intp]) -> tuple[NDArray[np.int64], NDArray[np.intp], bool]:
             found: tuple[NDArray[np.int64], NDArray[np.intp], bool] = point_values_pass(
-                counts, groups, *weights, kinds, value, table
+                tp, fp, groups, *weights, kinds, value, table
             )
             return found
 
