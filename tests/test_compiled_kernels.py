@@ -519,6 +519,16 @@ def test_a_views_histogram_is_kept_for_its_next_frontiers(
     cells = audit.cells
     goal = make_objective("accuracy", cells.n_positives, cells.n_rows - cells.n_positives)
     points = operating_points(audit.views[0], cells, (goal.tp_weight, goal.fp_weight), histogram=kept)
+    # Each constraint's rates, kept: those a pass over the points finds.
+    assert set(kept.kept_rates) == set(CONSTRAINTS)
+    for constraint, (table, defined, ordered) in kept.kept_rates.items():
+        fresh_values = point_values(points, goal, constraint)
+        np.testing.assert_array_equal(table, np.stack(list(fresh_values.rates.values())))
+        assert ordered == fresh_values.ordered
+        assert defined.shape == (len(table), points.n_groups)
+        with_kept = point_values(points, goal, constraint, columns=kept.columns, kept=kept.kept_rates)
+        np.testing.assert_array_equal(with_kept.value, fresh_values.value)
+        np.testing.assert_array_equal(with_kept.best_each, fresh_values.best_each)
     for constraint, buckets in kept.kept_buckets.items():
         rate = next(iter(point_values(points, goal, constraint).rates.values()))
         offsets = points.offsets
@@ -623,6 +633,13 @@ def test_point_values_pass_finds_the_best_and_a_fall_where_every_rate_is_defined
     np.testing.assert_array_equal(best, expected)
     assert best.tolist() == [3, 6]  # each group's last point
     assert ordered == (not falls) == bool((np.diff(rates[0][4:]) >= 0).all())
+    # The rates known (kept by a view): the same values and bests from the values alone.
+    again = np.empty(len(tp))
+    known = point_values_kernel.values_pass(
+        *_tp_fp(counts, floats), offsets, 1.0, 1.0, rates[0], defined[0], again
+    )
+    np.testing.assert_array_equal(again, value)
+    np.testing.assert_array_equal(known, best)
 
 
 @pytest.mark.parametrize(
@@ -645,10 +662,15 @@ def test_point_values_pass_gives_no_rate_to_a_group_without_its_denominator(firs
     ]
     kinds = np.array([first, *(k for k in codes if k != first)], dtype=np.intp)
     value, rates = np.empty(len(tp)), np.empty((3, len(tp)))
-    defined, _, _ = point_values_kernel.point_values_pass(
+    defined, best, _ = point_values_kernel.point_values_pass(
         *_tp_fp(counts, floats), offsets, 2.0, 0.5, kinds, value, rates
     )
     np.testing.assert_array_equal(value, 2.0 * tp - 0.5 * fp)
+    # The rates known (kept by a view): the same bests, a group without its rate too.
+    known = point_values_kernel.values_pass(
+        *_tp_fp(counts, floats), offsets, 2.0, 0.5, rates[0], defined[0], np.empty(len(tp))
+    )
+    np.testing.assert_array_equal(known, best)
     totals = {
         point_values_kernel.SELECTION: (tp + fp, [3, 4, 3]),
         point_values_kernel.TRUE_POSITIVE: (tp, [0, 2, 3]),
@@ -979,26 +1001,25 @@ def test_highs_prints_nothing_in_a_fresh_process() -> None:
 
 
 @pytest.mark.parametrize("threads", [1, 2])
-def test_gathered_rates_and_values_are_numpys(monkeypatch: pytest.MonkeyPatch, threads: int) -> None:
-    """Rates and values gathered by a kept order, in halves on two threads or in one
-    pass: numpy's ``rate[flat]`` and ``value[flat]``, an odd number of points."""
+def test_gathered_values_are_numpys(monkeypatch: pytest.MonkeyPatch, threads: int) -> None:
+    """Values gathered by a kept order, in halves on two threads or in one pass: numpy's
+    ``value[flat]``, an odd number of points."""
     monkeypatch.setattr(compiled, "THREADS", threads)
     monkeypatch.setattr(compiled, "THREAD_POINTS", 0)
     rng = np.random.default_rng(threads)
-    rate, value = rng.random(1_001), rng.normal(size=1_001)
+    value = rng.normal(size=1_001)
     flat = rng.permutation(1_001)[:777]
-    rates, values = rate_order_kernel.gathered(flat, rate, value)
-    np.testing.assert_array_equal(rates, rate[flat])
-    np.testing.assert_array_equal(values, value[flat])
+    np.testing.assert_array_equal(rate_order_kernel.gathered(flat, value), value[flat])
 
 
 @pytest.mark.parametrize("objective", ["accuracy", "cost"])
 def test_a_views_kept_precision_order_is_that_of_its_points_precision(
     monkeypatch: pytest.MonkeyPatch, objective: str
 ) -> None:
-    """Predictive parity's search reads the view's kept order by precision: the order
-    that sorting the trade-off's own precision rates gives, for any objective (the order
-    is of the counts alone), and the same frontier as sorting them each time."""
+    """Predictive parity's search reads the view's kept order by precision (and the
+    precision in that order): what sorting the trade-off's own precision rates gives, for
+    any objective (the order is of the counts alone), and the same frontier as sorting
+    them each time."""
     monkeypatch.setattr(compiled, "MIN_POINTS", 0)  # (the compiled search reads the order)
     audit = _audit(3, 1e-3, n=20_000)
     view = audit.views[0]
@@ -1008,10 +1029,11 @@ def test_a_views_kept_precision_order_is_that_of_its_points_precision(
     goal = make_objective(objective, positives, audit.cells.n_rows - positives, fp_cost=3.0, fn_cost=1.0)
     points = operating_points(view, audit.cells, (goal.tp_weight, goal.fp_weight), histogram=histogram)
     values = point_values(points, goal, "predictive_parity")
-    flat, _, _, sorted_offsets = rate_order(values.rates["precision"], values.value, points.offsets)
-    kept_flat, kept_offsets = histogram.precision_order
+    flat, sorted_rate, _, sorted_offsets = rate_order(values.rates["precision"], values.value, points.offsets)
+    kept_flat, kept_offsets, kept_rate = histogram.precision_order
     np.testing.assert_array_equal(kept_flat, flat)
     np.testing.assert_array_equal(kept_offsets, sorted_offsets)
+    np.testing.assert_array_equal(kept_rate, sorted_rate)
     grid = np.linspace(0.0, 0.2, 9)
     rate = values.rates["precision"]
     sorted_each_time = window_search(rate, values.value, points.offsets, grid)

@@ -16,6 +16,11 @@ from fairness_widgets.compute.convex_hulls_kernel import first_highest
 #: Rate codes (see ``constraint_rates.RATE_KINDS``).
 SELECTION, TRUE_POSITIVE, FALSE_POSITIVE, PRECISION = 0, 1, 2, 3
 
+#: A constraint's rates of every point as a view keeps them (they depend on its counts
+#: alone): the rates (one row each), how many are defined (rate x group), and whether
+#: the first is defined everywhere and never falls within a group.
+KeptRates = tuple[NDArray[np.float64], NDArray[np.int64], bool]
+
 
 @kernel
 def point_values_pass(
@@ -52,21 +57,56 @@ def point_values_pass(
         for r in range(1, len(kinds)):
             defined[r, g] = _fill_rate(tp, fp, start, end, kinds[r], rates[r])
         first = rates[0]
-        if defined[0, g] == end - start:  # the usual case: straight loops, no branches
-            best[g] = first_highest(value, start, end)
-            falls = 0
-            for i in range(start + 1, end):
-                falls += first[i] < first[i - 1]
-            ordered = ordered and falls == 0
+        best[g] = _best_defined(value, first, start, end, defined[0, g] == end - start)
+        if defined[0, g] < end - start:
+            ordered = False
             continue
-        ordered = False
-        best[g] = start
-        top = -np.inf
-        for i in range(start, end):
-            if np.isfinite(first[i]) and value[i] > top:
-                top = value[i]
-                best[g] = i
+        falls = 0
+        for i in range(start + 1, end):
+            falls += first[i] < first[i - 1]
+        ordered = ordered and falls == 0
     return defined, best, ordered
+
+
+@kernel
+def values_pass(
+    tp: NDArray[np.int64] | NDArray[np.float64],
+    fp: NDArray[np.int64] | NDArray[np.float64],
+    offsets: NDArray[np.intp],
+    tp_weight: float,
+    fp_weight: float,
+    first: NDArray[np.float64],
+    defined: NDArray[np.int64],
+    value: NDArray[np.float64],
+) -> NDArray[np.intp]:
+    """:func:`point_values_pass` where the rates are known (a view keeps them: they depend
+    on the counts alone): fill ``value`` only, and return each group's best as that
+    does, given the first rate of every point and how many are defined in each group."""
+    best = np.empty(len(offsets) - 1, dtype=np.intp)
+    for g in range(len(offsets) - 1):
+        start, end = offsets[g], offsets[g + 1]
+        for i in range(start, end):
+            value[i] = tp_weight * tp[i] - fp_weight * fp[i]
+        best[g] = _best_defined(value, first, start, end, defined[g] == end - start)
+    return best
+
+
+@kernel
+def _best_defined(
+    value: NDArray[np.float64], first: NDArray[np.float64], start: int, end: int, all_defined: bool
+) -> int:
+    """The first point of ``start .. end - 1`` with the largest value among those whose
+    first rate is defined (``start`` if none is); ``all_defined``: every one is (then a
+    straight loop, no branches)."""
+    if all_defined:
+        return first_highest(value, start, end)
+    found = start
+    top = -np.inf
+    for i in range(start, end):
+        if np.isfinite(first[i]) and value[i] > top:
+            top = value[i]
+            found = i
+    return found
 
 
 @kernel

@@ -247,7 +247,11 @@ def tradeoff(
         objective, total_positives, cells.n_rows - total_positives, fp_cost=fp_cost, fn_cost=fn_cost
     )
     points = operating_points(view, cells, (goal.tp_weight, goal.fp_weight), histogram=histogram)
-    values = point_values(points, goal, constraint, columns=None if histogram is None else histogram.columns)
+    values = (
+        point_values(points, goal, constraint)
+        if histogram is None
+        else point_values(points, goal, constraint, columns=histogram.columns, kept=histogram.kept_rates)
+    )
     value, rates = values.value, values.rates
     first_rate = next(iter(rates.values()))
     hulls = _hulls(constraint, goal, points, values, first_rate, histogram=histogram)  # (begun beside)
@@ -336,7 +340,7 @@ def _kept_buckets(
     offsets: NDArray[np.intp],
     *,
     ordered: bool,
-    order: tuple[NDArray[np.intp], NDArray[np.intp]] | None,
+    order: tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]] | None,
 ) -> NDArray[np.intp] | None:
     """The bucket index of the constraint's rates in the window search's order (each group's
     points as they come where ``ordered``, else by ``order``), kept with the view's
@@ -347,7 +351,7 @@ def _kept_buckets(
     kept = histogram.kept_buckets.get(constraint)
     if kept is None:
         if order is not None:
-            rate, offsets = rate[order[0]], order[1]
+            offsets, rate = order[1], order[2]
         kept = histogram.kept_buckets.setdefault(constraint, rate_buckets(rate, offsets))
     return kept
 

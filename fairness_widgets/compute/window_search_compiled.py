@@ -54,9 +54,9 @@ SMALL_BOX_POINTS = 2
 SWEEP_READS = 2**15
 
 
-#: Each group's defined points in order of rate (ties by index): flat indices, and the
-#: groups' offsets into them.
-RateOrder = tuple[NDArray[np.intp], NDArray[np.intp]]
+#: Each group's defined points in order of rate (ties by index): flat indices, the
+#: groups' offsets into them, and their rates in that order.
+RateOrder = tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]
 
 
 def by_rate(
@@ -69,10 +69,10 @@ def by_rate(
 ) -> tuple[NDArray[np.intp] | None, NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
     """Each group's defined points in order of rate: (flat indices, or None when the
     points already are in that order; rates; values; group offsets). ``order``: that
-    order, if known (kept: only the rates and values are gathered)."""
+    order, if known (kept with its rates: only the values are gathered)."""
     if order is not None:
-        flat, sorted_offsets = order
-        return flat, *gathered(flat, rate, value), sorted_offsets
+        flat, sorted_offsets, sorted_rate = order
+        return flat, sorted_rate, gathered(flat, value), sorted_offsets
     if ordered or sorted_and_defined(rate, offsets):
         return None, rate, value, offsets
     return rate_order(rate, value, offsets)
