@@ -1,6 +1,8 @@
-"""The compiled path of :func:`fairness_widgets.compute.window_search.window_search`:
-same search (seeds from the randomised optimum, hull bounds on where a better window can
-start, branch and bound), with the loops in :mod:`window_search_kernel`."""
+"""The compiled path of :func:`fairness_widgets.compute.window_search.window_search`: a
+window from the randomised optimum, hull bounds on where a better window can start, then
+each eps's interval of starts swept one group at a time (:mod:`window_steps_kernel`), or
+searched by branch and bound (:mod:`window_branch_kernel`, as the numpy path does) where
+a sweep would read too many points; the queries in :mod:`window_search_kernel`."""
 
 from __future__ import annotations
 
@@ -262,9 +264,10 @@ def compiled_windows(
         built = given_or_built(hulls, points.rate, points.value, points.offsets)
         eps = epsilons[feasible]
 
-        # One task per thread: the seeds of its share of the eps, then branch and bounds,
-        # the narrowest eps (which cost most) first, of any share whose seeds are in. A
-        # task never waits for another (the shared pool may not have started it yet).
+        # One task per thread: the first windows of its share of the eps, then searches
+        # (sweeps or branch and bounds), the narrowest eps (which cost most) first, of any
+        # share whose first windows are in. A task never waits for another (the shared
+        # pool may not have started it yet).
         n_shares = min(compiled.threads_for(len(points.rate)), len(eps))
         share_of = np.arange(len(eps)) % n_shares
         seed_best, seed_low, a, b = (np.empty(len(eps)) for _ in range(4))

@@ -7,15 +7,24 @@ is a point holds it despite rounding; both in at a position where one enters and
 other leaves). Each group's best value in the window is a step function of s; the sum of
 them rises only where a point enters, so the best start is a or an entering position.
 
-Each group is swept alone: its points in reach enter and leave in order of rate, and a
-monotone queue (values falling from its head) gives the group's best as they do. Its
-points in the window at every start (its best of all among them, or all those that never
-leave) are one range-max query, not events. A group's changes (position, kind, step) go
-to one list; a counting sort by position, then an insertion sort of the few in each
-cell, puts them in order, and one pass adds them up. A group whose best point of all is
-in every window is a constant and has no events. No heap: each point costs a few
-instructions where a merge over every group's events paid a heap step (1e6 rows at 1e-4,
-40 groups: the narrowest eps's search 0.9 -> 0.1 ms on one core).
+Each group is swept alone, and only where its best can change:
+
+- below its peak (its best point of all never enters), its best in the window is its
+  best up to the window's top point (the running bests) while that is inside: it
+  changes only where a new running best enters;
+- above its peak (the peak has left), its best from the window's first point on: it
+  changes only where that best leaves;
+- otherwise, or where the running best leaves before a larger point enters, a monotone
+  queue (values falling from its head) gives its best as its points enter and its head
+  leaves; points in the window at every start are a floor under it, one range-max query;
+- a group whose best point of all is in every window is a constant.
+
+The groups' changes (position, kind, step) go to one list; a counting sort by position,
+then an insertion sort of the nearly sorted whole, puts them in order, and one pass adds
+them up. A branch and bound over intervals of starts reads every group again at every
+level: 1e6 rows at 1e-4, 40 groups, the narrowest eps on one core took 1.1-1.3 ms by
+branch and bound, 0.44-0.6 ms with a queue for every group (every point entering and
+leaving), 0.16 ms as here.
 """
 
 from __future__ import annotations
