@@ -143,7 +143,7 @@ def group_sweep(
         if (
             len(running) and _enters_at(rate[top], epsilon, tolerance) > b
         ):  # the peak never enters: a rising curve
-            done, initial = _rising(points, g, reach[:, g], epsilon, tolerance, b, changes, n)
+            done, initial = _rising(points, reach[:, g], epsilon, tolerance, b, changes, n)
         elif len(running) and rate[top] + tolerance < a:  # the peak has left: a falling curve
             done, initial = _falling(points, g, reach[:, g], epsilon, tolerance, b, changes, n)
         if done < 0:
@@ -192,7 +192,6 @@ Changes = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int8]]
 @kernel
 def _rising(
     points: Searchable,
-    g: int,
     reach: NDArray[np.intp],
     epsilon: float,
     tolerance: float,
@@ -200,11 +199,12 @@ def _rising(
     changes: Changes,
     n: int,
 ) -> tuple[int, float]:
-    """Group ``g``'s changes where all its points in reach lie below its peak: its best
-    in the window is its best up to the window's top point (``running``) while that is
-    still inside, so it changes only where a new running best enters. Returns (the changes
-    written, up to; the group's best at a), or (-1, -inf) where the best up to the top
-    leaves before a larger one enters (the queue then takes the group)."""
+    """A group's changes where all its points in reach (``reach``: see :func:`group_sweep`)
+    lie below its peak: its best in the window is its best up to the window's top point
+    (``running``) while that is still inside, so it changes only where a new running best
+    enters. Returns (the changes written, up to; the group's best at a), or (-1, -inf)
+    where the best up to the top leaves before a larger one enters (the queue then takes
+    the group)."""
     rate, value, _, _, _, _, _, running = points
     position, step, kind = changes
     first_in, in_at_a, entering_end = reach[0], reach[1], reach[2]
