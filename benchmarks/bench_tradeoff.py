@@ -54,6 +54,7 @@ from fairness_widgets.compute.point_values import PointValues, point_values
 from fairness_widgets.compute.roc_chains_kernel import roc_hull_chains
 from fairness_widgets.compute.tradeoff import Tradeoff
 from fairness_widgets.compute.window_search import window_search
+from fairness_widgets.compute.window_search_compiled import rate_buckets
 
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # bench_core sits next to this file (also when imported by path)
@@ -224,10 +225,7 @@ def frontier_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
             "read from the view's kept histogram)",
             partial(operating_points, view, audit.cells, weights, histogram=histogram),
         ),
-        (
-            "objective and rate of every point (`point_values`)",
-            partial(point_values, points, goal, "demographic_parity"),
-        ),
+        values_step(points, goal, "demographic_parity", histogram, "objective and rate of every point"),
         build_hulls,
         (
             "deterministic thresholds (`window_search`, given the hulls)",
@@ -241,6 +239,7 @@ def frontier_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
                 ordered=values.ordered,
                 value_bound=goal.value_bound(points.positives.sum(), points.negatives.sum()),
                 peaks=values.best_each,
+                buckets=None if histogram is None else rate_buckets(rate, points.offsets),
             ),
         ),
         ("randomised thresholds (`hull_search`, given the hulls)", partial(hull_search, hulls, grid)),
@@ -259,6 +258,20 @@ def frontier_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
     return timed_parts(steps, total, repeats)
 
 
+def values_step(
+    points: OperatingPoints, goal: Objective, constraint: str, histogram: Any, what: str
+) -> tuple[str, Callable[[], Any]]:
+    """The point values as ``tradeoff()`` finds them: binned, from the view's kept tp and
+    fp columns and its kept rates (the objective's values alone)."""
+    if histogram is None:
+        return (f"{what} (`point_values`)", partial(point_values, points, goal, constraint))
+    point_values(points, goal, constraint, columns=histogram.columns, kept=histogram.kept_rates)
+    return (
+        f"{what} (`point_values`; binned, the rates kept with the view's histogram: the values alone)",
+        partial(point_values, points, goal, constraint, columns=histogram.columns, kept=histogram.kept_rates),
+    )
+
+
 def equalized_odds_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[Part]:
     """The equalized-odds frontier's parts, each timed alone as in :func:`frontier_parts`."""
     view, goal, weights, points, values = frontier_inputs(audit, "equalized_odds")
@@ -275,9 +288,12 @@ def equalized_odds_parts(audit: fw.Audit, total: Measure, repeats: int) -> list[
             "operating points (`operating_points`, read from the view's kept histogram)",
             partial(operating_points, view, audit.cells, weights, histogram=histogram),
         ),
-        (
-            "objective, true and false positive rates of every point (`point_values`)",
-            partial(point_values, points, goal, "equalized_odds"),
+        values_step(
+            points,
+            goal,
+            "equalized_odds",
+            histogram,
+            "objective, true and false positive rates of every point",
         ),
         (
             "eps = 0 from the hulls' intersection, and one linear programme per other allowed "
