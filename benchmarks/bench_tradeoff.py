@@ -265,10 +265,10 @@ def values_step(
     fp columns and its kept rates (the objective's values alone)."""
     if histogram is None:
         return (f"{what} (`point_values`)", partial(point_values, points, goal, constraint))
-    point_values(points, goal, constraint, columns=histogram.columns, kept=histogram.kept_rates)
+    point_values(points, goal, constraint, histogram=histogram)
     return (
         f"{what} (`point_values`; binned, the rates kept with the view's histogram: the values alone)",
-        partial(point_values, points, goal, constraint, columns=histogram.columns, kept=histogram.kept_rates),
+        partial(point_values, points, goal, constraint, histogram=histogram),
     )
 
 

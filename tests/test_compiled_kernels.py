@@ -526,7 +526,7 @@ def test_a_views_histogram_is_kept_for_its_next_frontiers(
         np.testing.assert_array_equal(table, np.stack(list(fresh_values.rates.values())))
         assert ordered == fresh_values.ordered
         assert defined.shape == (len(table), points.n_groups)
-        with_kept = point_values(points, goal, constraint, columns=kept.columns, kept=kept.kept_rates)
+        with_kept = point_values(points, goal, constraint, histogram=kept)
         np.testing.assert_array_equal(with_kept.value, fresh_values.value)
         np.testing.assert_array_equal(with_kept.best_each, fresh_values.best_each)
     for constraint, buckets in kept.kept_buckets.items():

@@ -247,11 +247,7 @@ def tradeoff(
         objective, total_positives, cells.n_rows - total_positives, fp_cost=fp_cost, fn_cost=fn_cost
     )
     points = operating_points(view, cells, (goal.tp_weight, goal.fp_weight), histogram=histogram)
-    values = (
-        point_values(points, goal, constraint)
-        if histogram is None
-        else point_values(points, goal, constraint, columns=histogram.columns, kept=histogram.kept_rates)
-    )
+    values = point_values(points, goal, constraint, histogram=histogram)
     value, rates = values.value, values.rates
     first_rate = next(iter(rates.values()))
     hulls = _hulls(constraint, goal, points, values, first_rate, histogram=histogram)  # (begun beside)
