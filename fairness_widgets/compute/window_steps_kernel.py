@@ -98,7 +98,7 @@ def group_sweep(
     with no search, when the sweep would read more than ``max_events`` points; the best
     value; its start; whether it beat the one found by more than ``value_tolerance``, in
     which case ``chosen`` holds each group's pick)."""
-    rate, value, offsets, _, _, peak, buckets, running = points
+    rate, value, offsets, _, peak, buckets, running = points
     n_groups = len(offsets) - 1
     a, b = start_low, max(start_high, start_low)
     # Each group's points: in the window at a from ``first_in`` to ``first_entering``;
@@ -205,7 +205,7 @@ def _rising(
     enters. Returns (the changes written, up to; the group's best at a), or (-1, -inf)
     where the best up to the top leaves before a larger one enters (the queue then takes
     the group)."""
-    rate, value, _, _, _, _, _, running = points
+    rate, value, _, _, _, _, running = points
     position, step, kind = changes
     first_in, in_at_a, entering_end = reach[0], reach[1], reach[2]
     if in_at_a <= first_in:
@@ -242,7 +242,7 @@ def _falling(
     the window is its best from the window's first point on (``running``) once that has
     entered, so it changes only where that best leaves (to the best after it). Returns as
     :func:`_rising` does."""
-    rate, value, offsets, _, _, _, _, running = points
+    rate, value, offsets, _, _, _, running = points
     position, step, kind = changes
     first_in, in_at_a = reach[0], reach[1]
     if in_at_a <= first_in:
@@ -283,13 +283,11 @@ def _queued(
     head, the best): the points entering in order of rate, and its head leaving (no other
     point leaves while it is the best). Points in the window at a that never leave are a
     floor under the best, one range-max query. Returns as :func:`_rising` does, never -1."""
-    rate, value, _, best, where, _, _, _ = points
+    rate, value, _, best, _, _, _ = points
     position, step, kind = changes
     first_in, in_at_a, entering_end, leaving_end = reach[0], reach[1], reach[2], reach[3]
     stay_from = max(first_in, leaving_end)
-    floor = (
-        value[range_argmax(value, best, where, stay_from, in_at_a - 1)] if stay_from < in_at_a else -np.inf
-    )
+    floor = value[range_argmax(value, best, stay_from, in_at_a - 1)] if stay_from < in_at_a else -np.inf
     # The queue at a: from the right, each point above every later one (and the floor).
     tail = 0
     above = floor
@@ -343,7 +341,7 @@ def _picks_at(
     """Each group's best point in the window at ``start`` as the sweep has it (entered:
     ``rate - epsilon - tolerance <= start``; not left: ``rate + tolerance >= start``), to
     ``chosen``; their values summed in group order."""
-    rate, value, offsets, best, where, peak, buckets, _ = points
+    rate, value, offsets, best, peak, buckets, _ = points
     total = 0.0
     for g in range(len(offsets) - 1):
         top = peak[g]
@@ -352,7 +350,7 @@ def _picks_at(
         else:
             lo = _first_past(rate, buckets, g, (False, epsilon, tolerance), start, False)
             hi = _first_past(rate, buckets, g, (True, epsilon, tolerance), start, True)
-            chosen[g] = range_argmax(value, best, where, lo, hi - 1)
+            chosen[g] = range_argmax(value, best, lo, hi - 1)
         total += value[chosen[g]]
     return total
 
