@@ -364,6 +364,24 @@ def test_a_sweep_reading_too_many_points_is_left_to_the_branch_and_bound(
         assert end - start == pytest.approx(0.1, abs=1e-12)
 
 
+@pytest.mark.parametrize("ties", [False, True])
+def test_the_range_max_table_finds_the_first_largest_of_any_range(ties: bool) -> None:
+    """The table keeps block maxima only; a query steps down its levels to the first block
+    holding the largest and scans it: the first index of the largest, as np.argmax gives
+    it, across sizes around the block length, with and without tied values."""
+    rng = np.random.default_rng(7 + ties)
+    block = window_search_kernel.BLOCK
+    for n in [1, 2, block - 1, block, block + 1, 2 * block, 3 * block + 5, 1_000, 20_000]:
+        value = rng.normal(size=n)
+        if ties:
+            value = np.round(value * 2.0)  # a handful of levels: the largest repeats
+        table = window_search_kernel.block_tables(value)
+        lows = rng.integers(0, n, size=300)
+        for lo, hi in zip(lows, lows + (rng.random(300) * (n - lows)).astype(int), strict=True):
+            expected = lo + int(np.argmax(value[lo : hi + 1]))
+            assert window_search_kernel.range_argmax(value, table, int(lo), int(hi)) == expected
+
+
 @pytest.mark.parametrize("block", [1, 3, 16])
 def test_the_hull_of_box_tops_lies_above_every_point(block: int) -> None:
     """The hull that bounds a search of ragged points (precision) is that of its blocks'
