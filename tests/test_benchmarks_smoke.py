@@ -129,3 +129,28 @@ def test_bench_tradeoff_writes_its_report(
     # Binned frontiers also report the view's first trade-off (which builds its histogram).
     assert "| the view's first (builds its histogram) |" in report
     assert capsys.readouterr().out.strip() == report.strip()
+
+
+@pytest.mark.parametrize(
+    ("stalls", "met"),
+    [([], True), ([46.1], True), ([46.1, 20.0, 17.0, 30.0], True), ([46.1, 20.0, 17.0, 30.0, 16.5], False)],
+)
+def test_the_slider_check_leaves_out_the_longest_update_in_every_50(
+    bench_tradeoff: ModuleType, stalls: list[float], met: bool
+) -> None:
+    """As Interaction to Next Paint counts a page's interactions: of 200 updates, the
+    longest 4 are left out and the fifth must be under a frame; every stall is listed."""
+    run = bench_tradeoff.BrowserRun(
+        groups=50,
+        points=[502, 524],
+        moves=200,
+        updates=[0.6] * (200 - len(stalls)) + stalls,
+        with_layout=[1.0] * 200,
+        chromium="test",
+    )
+    bench = bench_tradeoff.Benchmark(rows=1_000_000, repeats=1, browser=run)
+    check = bench._browser_check()
+    assert check.met is met
+    assert f"{len(stalls)} over 16 ms" in check.measured
+    for stall in stalls:
+        assert f"{stall:.1f}" in check.measured

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import fairness_widgets as fw
-from fairness_widgets.compute import compiled
+from fairness_widgets.compute import compiled, window_search_compiled
 from fairness_widgets.compute.binned_points_kernel import group_histogram
 from fairness_widgets.compute.convex_hulls import hull_corners, upper_hulls
 from fairness_widgets.compute.hull_search import Hulls
@@ -158,8 +158,15 @@ def test_the_chains_serve_only_where_they_hold_every_corner(
         read.append(True)
         return chains(*args)  # type: ignore[arg-type]
 
+    box_tops = window_search_compiled._box_top_hulls
+
+    def of_box_tops(*args: object) -> object:
+        read.append(False)
+        return box_tops(*args)  # type: ignore[arg-type]
+
     monkeypatch.setattr(compiled, "MIN_POINTS", 0)  # (the kept histogram needs the kernels)
     monkeypatch.setattr(Hulls, "beside", beside)
+    monkeypatch.setattr(window_search_compiled, "_box_top_hulls", of_box_tops)
     monkeypatch.setattr(Hulls, "from_chains", among)
     found = audit.tradeoff(constraint, "cost", fp_cost=fp_cost, fn_cost=fn_cost)
     assert read == [from_chains]
