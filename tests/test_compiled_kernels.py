@@ -625,6 +625,32 @@ def _tp_fp(counts: NDArray[np.int64], floats: bool) -> tuple[NDArray[np.generic]
     return counts[:, 1], counts[:, 2]
 
 
+@pytest.mark.parametrize("undefined", ["none", "leading", "all", "scattered"])
+def test_each_groups_best_is_the_first_largest_among_defined_rates(undefined: str) -> None:
+    """The best point of a group skips points whose first rate is undefined: a straight
+    pass over the rest where those come first (precision), a test at every point
+    otherwise; both as np.argmax over the defined ones, ties to the first."""
+    rng = np.random.default_rng(len(undefined))
+    for _ in range(50):
+        n = int(rng.integers(1, 40))
+        value = np.round(rng.normal(size=n) * 2.0)  # ties
+        first = rng.random(n)
+        if undefined == "leading":
+            first[: int(rng.integers(0, n + 1))] = np.nan
+        elif undefined == "all":
+            first[:] = np.nan
+        elif undefined == "scattered":
+            first[rng.random(n) < 0.4] = np.nan
+        start, end = 3, 3 + n  # (inside a longer array)
+        padded_value = np.concatenate([[9.0] * 3, value, [9.0]])
+        padded_first = np.concatenate([[0.5] * 3, first, [0.5]])
+        defined = int(np.isfinite(first).sum())
+        usable = np.where(np.isfinite(first), value, -np.inf)
+        expected = start + (int(np.argmax(usable)) if defined else 0)
+        found = point_values_kernel._best_defined(padded_value, padded_first, start, end, defined)
+        assert found == expected
+
+
 @pytest.mark.parametrize("floats", [False, True])
 @pytest.mark.parametrize("falls", [False, True])
 def test_point_values_pass_finds_the_best_and_a_fall_where_every_rate_is_defined(
