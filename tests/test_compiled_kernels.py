@@ -8,6 +8,7 @@ import concurrent.futures
 import dataclasses
 import itertools
 import threading
+import time
 import types
 
 import numpy as np
@@ -912,8 +913,49 @@ def test_small_problems_stay_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> N
     assert compiled.beside_in_runs(run, list, offsets, 9)() == [[0, 9]]
     assert seen == [(threading.current_thread().name, [0, 9])]
     seen.clear()
-    assert compiled.beside_in_runs(run, list, offsets, 10)() == [[0, 6], [6, 9]]  # two runs
+    made = compiled.beside_in_runs(run, list, offsets, 10)
+    for _ in range(6_000):  # (nothing else queued: the pool takes both runs)
+        if len(seen) == 2:
+            break
+        time.sleep(0.01)
+    assert made() == [[0, 6], [6, 9]]  # two runs
     assert all(name.startswith("fairness-widgets") for name, _ in seen)
+
+
+def test_work_no_pool_thread_has_begun_is_taken_back_by_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool has a thread fewer than ``THREADS`` (no more threads run than cores): a
+    caller asking for work still queued behind busy threads runs it itself, so nothing
+    waits on a queued task: passes in runs, map_threads' items, tasks started beside,
+    and work handed on from inside a pool task."""
+    monkeypatch.setattr(compiled, "THREADS", 2)
+    monkeypatch.setattr(compiled, "MIN_POINTS", 0)
+    monkeypatch.setattr(compiled, "RUN_POINTS", 1)
+    monkeypatch.setattr(compiled, "THREAD_POINTS", 0)
+    here = threading.current_thread().name
+    pool = compiled._shared_pool()
+    release = threading.Event()
+    busy = [pool.submit(release.wait, 60) for _ in range(pool._max_workers)]
+    try:
+        offsets = np.array([0, 2, 4, 6, 9])
+        runs = compiled.beside_in_runs(
+            lambda run: (threading.current_thread().name, int(run[0])), list, offsets, 9
+        )
+        assert runs() == [(here, 0), (here, 6)]  # (two runs: one a thread)
+        assert runs() is runs()  # (once)
+        named = compiled.map_threads(lambda k: (threading.current_thread().name, k), range(3))
+        assert named == [(here, 0), (here, 1), (here, 2)]
+        made = compiled.beside(lambda: threading.current_thread().name, 10)
+        assert made() == here
+    finally:
+        release.set()
+        for task in busy:
+            task.result(timeout=60)
+
+    def nested() -> list[int]:  # a pool task handing work on to the pool
+        return compiled.map_threads(lambda k: k + 1, range(4))
+
+    tasks = [pool.submit(nested) for _ in range(3)]
+    assert [task.result(timeout=60) for task in tasks] == [[1, 2, 3, 4]] * 3
 
 
 def test_an_offered_task_runs_on_a_free_thread_else_here(monkeypatch: pytest.MonkeyPatch) -> None:
