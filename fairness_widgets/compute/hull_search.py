@@ -454,9 +454,9 @@ def _best_corners_basis(
     so those two rows are at their bound; the duals of all window rows are 0, and every
     corner's reduced cost is its group's best value minus its own (>= 0)."""
     n_weights = len(value)
-    # Each group's first best corner (the corners come group after group).
+    # Each group's first best corner (the corners come group after group, none empty).
     bounds = np.searchsorted(group, np.arange(n_groups + 1))
-    best = np.array([a + int(np.argmax(value[a:b])) for a, b in itertools.pairwise(bounds.tolist())])
+    best = _first_highest_of_runs(value, bounds[:-1], np.diff(bounds))
     top_tpr, top_fpr = int(np.argmax(tpr[best])), int(np.argmax(fpr[best]))
     n_cols = n_weights + 2
     window_rows = np.arange(4 * n_groups)
