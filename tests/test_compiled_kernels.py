@@ -5,11 +5,13 @@ audit) and in any order (as a dataframe engine returns them)."""
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import itertools
 import threading
 import time
 import types
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -922,6 +924,20 @@ def test_small_problems_stay_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> N
     assert all(name.startswith("fairness-widgets") for name, _ in seen)
 
 
+@contextlib.contextmanager
+def _every_pool_thread_busy() -> Iterator[None]:
+    """Every thread of the kernels' pool waits (at most 60 s) until the block ends."""
+    pool = compiled._shared_pool()
+    release = threading.Event()
+    busy = [pool.submit(release.wait, 60) for _ in range(pool._max_workers)]
+    try:
+        yield
+    finally:
+        release.set()
+        for task in busy:
+            task.result(timeout=60)
+
+
 def test_work_no_pool_thread_has_begun_is_taken_back_by_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
     """The pool has a thread fewer than ``THREADS`` (no more threads run than cores): a
     caller asking for work still queued behind busy threads runs it itself, so nothing
@@ -932,10 +948,7 @@ def test_work_no_pool_thread_has_begun_is_taken_back_by_the_caller(monkeypatch: 
     monkeypatch.setattr(compiled, "RUN_POINTS", 1)
     monkeypatch.setattr(compiled, "THREAD_POINTS", 0)
     here = threading.current_thread().name
-    pool = compiled._shared_pool()
-    release = threading.Event()
-    busy = [pool.submit(release.wait, 60) for _ in range(pool._max_workers)]
-    try:
+    with _every_pool_thread_busy():
         offsets = np.array([0, 2, 4, 6, 9])
         runs = compiled.beside_in_runs(
             lambda run: (threading.current_thread().name, int(run[0])), list, offsets, 9
@@ -946,15 +959,11 @@ def test_work_no_pool_thread_has_begun_is_taken_back_by_the_caller(monkeypatch: 
         assert named == [(here, 0), (here, 1), (here, 2)]
         made = compiled.beside(lambda: threading.current_thread().name, 10)
         assert made() == here
-    finally:
-        release.set()
-        for task in busy:
-            task.result(timeout=60)
 
     def nested() -> list[int]:  # a pool task handing work on to the pool
         return compiled.map_threads(lambda k: k + 1, range(4))
 
-    tasks = [pool.submit(nested) for _ in range(3)]
+    tasks = [compiled._shared_pool().submit(nested) for _ in range(3)]
     assert [task.result(timeout=60) for task in tasks] == [[1, 2, 3, 4]] * 3
 
 
@@ -976,15 +985,9 @@ def test_an_offered_task_runs_on_a_free_thread_else_here(monkeypatch: pytest.Mon
     assert started.wait(60)  # (taken by a pool thread: not taken back)
     assert where().startswith("fairness-widgets")
     assert compiled.offered(lambda: threading.current_thread().name, 9)() == here
-    release = threading.Event()
-    busy = [compiled._shared_pool().submit(release.wait, 60) for _ in range(2)]
-    try:
+    with _every_pool_thread_busy():
         taken_back = compiled.offered(lambda: threading.current_thread().name, 10)
         assert taken_back() == here
-    finally:
-        release.set()
-        for task in busy:
-            task.result(timeout=60)
 
     def fail() -> int:
         raise ValueError("no defined rate")
