@@ -21,7 +21,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import cache, partial
+from functools import partial
 from types import ModuleType
 from typing import Any, TypeVar, cast
 
@@ -215,7 +215,7 @@ def beside_in_runs(
     runs here on the first call of the returned one; either way once, and every call
     returns that one result."""
     if not _hands_off(n_points):
-        return cache(lambda: combine([function(offsets)]))
+        return _once(lambda: combine([function(offsets)]))
     pool = _shared_pool()
     runs = group_runs(offsets, n_points)
     parts = [pool.submit(function, run) for run in runs]
@@ -244,7 +244,7 @@ def beside(call: Callable[[], T], n_points: int) -> Callable[[], T]:
     off (:func:`_hands_off`), ``call`` runs here on the first call of the returned one;
     either way once."""
     if not _hands_off(n_points):
-        return cache(call)
+        return _once(call)
     task = _shared_pool().submit(call)
     return _once(partial(_here_or_there, task, call))
 

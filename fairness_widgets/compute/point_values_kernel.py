@@ -85,10 +85,24 @@ def values_pass(
     best = np.empty(len(offsets) - 1, dtype=np.intp)
     for g in range(len(offsets) - 1):
         start, end = offsets[g], offsets[g + 1]
-        for i in range(start, end):
-            value[i] = tp_weight * tp[i] - fp_weight * fp[i]
+        _fill_values(tp, fp, start, end, tp_weight, fp_weight, value)
         best[g] = _best_defined(value, first, start, end, defined[g])
     return best
+
+
+@kernel
+def _fill_values(
+    tp: NDArray[np.int64] | NDArray[np.float64],
+    fp: NDArray[np.int64] | NDArray[np.float64],
+    start: int,
+    end: int,
+    tp_weight: float,
+    fp_weight: float,
+    value: NDArray[np.float64],
+) -> None:
+    """Each point's value ``tp_weight * tp - fp_weight * fp`` over ``start .. end - 1``."""
+    for i in range(start, end):
+        value[i] = tp_weight * tp[i] - fp_weight * fp[i]
 
 
 @kernel
@@ -134,8 +148,7 @@ def _fill_values_and_rate(
     """Each point's value and one rate (as :func:`_fill_rate`) of a group, side by side;
     returns how many rates are defined."""
     if kind == PRECISION:  # (its division under a branch, beside the values, ran slower)
-        for i in range(start, end):
-            value[i] = tp_weight * tp[i] - fp_weight * fp[i]
+        _fill_values(tp, fp, start, end, tp_weight, fp_weight, value)
         return _fill_rate(tp, fp, start, end, kind, rate)
     # The other rates share a denominator across the group: all defined, or none.
     positives, negatives = tp[end - 1], fp[end - 1]

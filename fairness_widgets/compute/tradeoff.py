@@ -36,7 +36,7 @@ from fairness_widgets.compute.postprocessor import GroupThresholds
 from fairness_widgets.compute.roc_chains_kernel import chains_hold_corners
 from fairness_widgets.compute.selection import Pick, Selection
 from fairness_widgets.compute.window_search import window_search
-from fairness_widgets.compute.window_search_compiled import rate_buckets
+from fairness_widgets.compute.window_search_compiled import RateOrder, rate_buckets
 
 
 @dataclass(frozen=True)
@@ -352,7 +352,7 @@ def _kept_buckets(
     offsets: NDArray[np.intp],
     *,
     ordered: bool,
-    order: tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]] | None,
+    order: RateOrder | None,
 ) -> NDArray[np.intp] | None:
     """The bucket index of the constraint's rates in the window search's order (each group's
     points as they come where ``ordered``, else by ``order``), kept with the view's
